@@ -1,0 +1,51 @@
+import { ConfigurationError } from '../errors.js';
+import type { ResolvedConfig } from '../config.js';
+import { expandTemplate } from './authority.js';
+import { discoverMetadata } from './discovery.js';
+
+/** The endpoints one sign-in needs, resolved from explicit settings, templates or discovery. */
+export interface ResolvedEndpoints {
+  readonly deviceAuthorization: string;
+  readonly token: string;
+  readonly jwks: string | undefined;
+  /** Expected id_token issuer; may contain `{tenantid}` (Entra multi-tenant authorities). */
+  readonly issuer: string | undefined;
+}
+
+/**
+ * Resolves the endpoints of a configuration: explicit `auth.endpoints` first, then the
+ * profile's templates, then discovery (one request, its result kept by the caller).
+ */
+export async function resolveEndpoints(config: ResolvedConfig, signal: AbortSignal | undefined): Promise<ResolvedEndpoints> {
+  if (config.endpoints !== undefined) {
+    return Object.freeze({
+      deviceAuthorization: config.endpoints.deviceAuthorization,
+      token: config.endpoints.token,
+      jwks: config.endpoints.jwks,
+      issuer: config.endpoints.issuer,
+    });
+  }
+  const templates = config.profile.endpoints;
+  if (templates !== 'discovery') {
+    const expand = (t: string | undefined): string | undefined => (t === undefined ? undefined : expandTemplate(t, config.authority));
+    return Object.freeze({
+      deviceAuthorization: expandTemplate(templates.deviceAuthorization, config.authority),
+      token: expandTemplate(templates.token, config.authority),
+      jwks: expand(templates.jwks),
+      issuer: expand(templates.issuer),
+    });
+  }
+  const metadata = await discoverMetadata(config.authority, config.http, signal);
+  if (metadata.deviceAuthorizationEndpoint === undefined) {
+    throw new ConfigurationError(
+      'auth.authority',
+      `points to a provider whose metadata has no device_authorization_endpoint; it may not support the device flow (set auth.endpoints if it does)`,
+    );
+  }
+  return Object.freeze({
+    deviceAuthorization: metadata.deviceAuthorizationEndpoint,
+    token: metadata.tokenEndpoint,
+    jwks: metadata.jwksUri,
+    issuer: metadata.issuer,
+  });
+}

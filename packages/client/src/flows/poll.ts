@@ -1,0 +1,107 @@
+import { parseRetryAfter, processTokenResponse, type Clock, type TokenResponse } from '@devicelogin/protocol';
+import type { ProviderProfile } from '../authority/profiles.js';
+import { DeviceCodeExpiredError, NetworkError, RequestTimeoutError, ServerError, TimeoutError } from '../errors.js';
+import type { HttpTransport } from '../http.js';
+import type { OperationContext } from './operation.js';
+import { classifyOAuthError } from './poll-errors.js';
+
+/** Polling tuning; the defaults follow RFC 8628 §3.5 and PROTOCOL-NOTES §C. */
+export interface PollPolicy {
+  /** Extra wait on top of the interval against clock drift, as a fraction (gh uses 0.2). */
+  readonly margin: number;
+  /** Longest back-off after transient failures, in ms. */
+  readonly maxBackoffMs: number;
+}
+
+/** Default {@link PollPolicy}: 10 % margin, back-off capped at one minute. */
+export const DEFAULT_POLL_POLICY: PollPolicy = Object.freeze({ margin: 0.1, maxBackoffMs: 60_000 });
+
+/** HTTP statuses without an OAuth body that are worth retrying. */
+const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([408, 425, 429, 500, 502, 503, 504]);
+
+/** Everything the loop needs to poll one device code. */
+export interface PollRequest {
+  readonly http: HttpTransport;
+  readonly clock: Clock;
+  readonly profile: ProviderProfile;
+  readonly tokenEndpoint: string;
+  readonly parameters: Readonly<Record<string, string | undefined>>;
+  /** Epoch ms when the device code expires: the loop stops there even if the server says pending. */
+  readonly expiresAt: number;
+  /** Seconds, already floored at 1. */
+  readonly interval: number;
+  readonly policy?: PollPolicy;
+}
+
+/**
+ * Polls the token endpoint until the user approves, declines or the code expires (RFC 8628 §3.4–3.5):
+ * waits `interval` (+ margin) before each request; `slow_down` adds 5 s or takes the server's
+ * larger interval; 429/5xx and transient network failures back off (honouring Retry-After)
+ * within the code's lifetime; the client's own clock ends the loop at expiry; the operation's
+ * signal interrupts both sleeps and requests at once.
+ */
+export async function pollForToken(request: PollRequest, context: OperationContext): Promise<TokenResponse> {
+  const { clock, http, profile } = request;
+  const policy = request.policy ?? DEFAULT_POLL_POLICY;
+  let interval = request.interval;
+  let waitMs = interval * 1000 * (1 + policy.margin);
+  let failures = 0;
+  const backoff = (retryAfterSeconds: number | undefined): number => {
+    failures += 1;
+    const exponential = Math.min(policy.maxBackoffMs, interval * 1000 * 2 ** failures);
+    return Math.max(interval * 1000, retryAfterSeconds === undefined ? exponential : retryAfterSeconds * 1000);
+  };
+
+  for (;;) {
+    const remaining = checkTime(clock, request.expiresAt, context);
+    await clock.sleep(Math.min(waitMs, remaining), context.signal);
+    checkTime(clock, request.expiresAt, context);
+    let response;
+    try {
+      response = await http.postForm(request.tokenEndpoint, request.parameters, { signal: context.signal });
+    } catch (error) {
+      if (error instanceof NetworkError || error instanceof RequestTimeoutError) {
+        waitMs = backoff(undefined);
+        continue;
+      }
+      throw error;
+    }
+    const processed = processTokenResponse(response);
+    switch (processed.kind) {
+      case 'ok':
+        return processed.value;
+      case 'http_error':
+        if (!RETRYABLE_STATUSES.has(processed.status)) {
+          throw new ServerError(`The token endpoint answered HTTP ${processed.status}.`, { status: processed.status });
+        }
+        waitMs = backoff(parseRetryAfter(processed.retryAfter, clock.now()));
+        continue;
+      case 'oauth_error': {
+        const action = classifyOAuthError(processed.error, profile);
+        switch (action.action) {
+          case 'pending':
+            failures = 0;
+            waitMs = interval * 1000 * (1 + policy.margin);
+            continue;
+          case 'slow_down':
+            interval = Math.max(interval + 5, action.interval ?? 0);
+            waitMs = interval * 1000 * (1 + policy.margin);
+            continue;
+          case 'retry':
+            waitMs = backoff(parseRetryAfter(processed.error.retryAfter, clock.now()));
+            continue;
+          case 'fail':
+            throw action.error;
+        }
+      }
+    }
+  }
+}
+
+/** Throws when the code has expired or the deadline passed; returns the ms left before either. */
+function checkTime(clock: Clock, expiresAt: number, context: OperationContext): number {
+  const now = clock.now();
+  if (now >= expiresAt) throw new DeviceCodeExpiredError();
+  if (context.deadline !== undefined && now >= context.deadline) throw new TimeoutError(context.timeoutMs ?? 0);
+  return Math.min(expiresAt, context.deadline ?? Infinity) - now;
+}

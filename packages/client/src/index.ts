@@ -1,0 +1,33 @@
+export { PublicClientApplication } from './public-client.js';
+export type { StartDeviceCodeOptions, CompleteDeviceCodeOptions, DeviceCodeOptions } from './public-client.js';
+export type { PublicClientConfiguration, AuthOptions, SystemOptions, ExplicitEndpoints } from './config.js';
+export type { DeviceCodeRequest } from './flows/start.js';
+export type { DeviceCodeInfo, DeviceCodeFlow } from './flows/device-code-flow.js';
+export type { OperationOptions } from './flows/operation.js';
+export type { AuthenticationResult } from './result.js';
+export type { AccountInfo } from './account.js';
+export type { IdTokenClaims } from './id-token.js';
+export type { FetchLike } from './proxy.js';
+export { PROVIDER_PROFILES, isProviderName } from './authority/profiles.js';
+export type { ProviderName, ProviderProfile, EndpointTemplates, PollErrorKind, FlowNotEnabledRule } from './authority/profiles.js';
+export { AADSTS_HINTS } from './authority/entra-hints.js';
+export {
+  DeviceLoginError,
+  InvalidResponseError,
+  AuthorizationDeclinedError,
+  DeviceCodeExpiredError,
+  BadVerificationCodeError,
+  CancelledError,
+  TimeoutError,
+  InteractionRequiredError,
+  FlowNotEnabledError,
+  ServerError,
+  NetworkError,
+  RequestTimeoutError,
+  IdTokenValidationError,
+  ConfigurationError,
+  InvalidFlowError,
+  isClientError,
+} from './errors.js';
+export type { ClientError, ClientErrorCode, ServerErrorDetails } from './errors.js';
+export type { Clock } from '@devicelogin/protocol';

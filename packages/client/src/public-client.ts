@@ -1,0 +1,150 @@
+import { resolveConfig, type PublicClientConfiguration, type ResolvedConfig } from './config.js';
+import { resolveEndpoints, type ResolvedEndpoints } from './authority/endpoints.js';
+import { InvalidFlowError } from './errors.js';
+import { JwksCache, validateIdToken, type IdTokenClaims } from './id-token.js';
+import { buildResult, type AuthenticationResult } from './result.js';
+import { checkFlow, type DeviceCodeFlow, type DeviceCodeInfo } from './flows/device-code-flow.js';
+import { runOperation, type OperationContext, type OperationOptions } from './flows/operation.js';
+import { pollForToken } from './flows/poll.js';
+import { startFlow, type DeviceCodeRequest } from './flows/start.js';
+
+/** Options of {@link PublicClientApplication.startDeviceCode}. */
+export type StartDeviceCodeOptions = DeviceCodeRequest & OperationOptions;
+
+/** Options of {@link PublicClientApplication.completeDeviceCode}. */
+export type CompleteDeviceCodeOptions = OperationOptions;
+
+/** Options of {@link PublicClientApplication.acquireTokenByDeviceCode}. */
+export interface DeviceCodeOptions extends DeviceCodeRequest, OperationOptions {
+  /**
+   * Called once with what to show the user (URL, code, message). May be async: it is awaited
+   * before the first poll. An error it throws ends the sign-in with that error.
+   */
+  readonly onDeviceCode: (info: DeviceCodeInfo) => void | Promise<void>;
+}
+
+/**
+ * A public client (no secret it can keep) that signs users in with the OAuth 2.0 device
+ * authorization grant, in the manner of MSAL's `PublicClientApplication`.
+ *
+ * @example
+ * ```ts
+ * const app = new PublicClientApplication({
+ *   auth: { clientId: '00000000-0000-0000-0000-000000000000', authority: 'https://login.microsoftonline.com/organizations' },
+ * });
+ * const result = await app.acquireTokenByDeviceCode({
+ *   scopes: ['User.Read'],
+ *   onDeviceCode: (info) => console.error(info.message),
+ * });
+ * ```
+ * @see RFC 8628
+ */
+export class PublicClientApplication {
+  readonly #config: ResolvedConfig;
+  readonly #jwks: JwksCache;
+  #endpoints: Promise<ResolvedEndpoints> | undefined;
+
+  /** @throws {ConfigurationError} naming the first invalid option. */
+  constructor(configuration: PublicClientConfiguration) {
+    this.#config = resolveConfig(configuration);
+    this.#jwks = new JwksCache(this.#config.http, this.#config.clock);
+  }
+
+  /** The normalised authority this client signs in to. */
+  get authority(): string {
+    return this.#config.authority;
+  }
+
+  /**
+   * Signs a user in with the device code flow: requests a code, hands it to `onDeviceCode`,
+   * polls until the user approves, verifies the id_token and returns the tokens.
+   * @throws {AuthorizationDeclinedError} the user refused.
+   * @throws {DeviceCodeExpiredError} the code expired first.
+   * @throws {CancelledError} `signal` aborted. @throws {TimeoutError} `timeoutMs` elapsed.
+   * @throws {FlowNotEnabledError}, {ServerError}, {NetworkError}, {InvalidResponseError}, {IdTokenValidationError}.
+   */
+  async acquireTokenByDeviceCode(options: DeviceCodeOptions): Promise<AuthenticationResult> {
+    return runOperation(this.#config.clock, options, async (context) => {
+      const { info, flow } = await startFlow(this.#config, await this.#resolveEndpoints(context), options, context);
+      await options.onDeviceCode(info);
+      context.signal.throwIfAborted();
+      return this.#complete(flow, context);
+    });
+  }
+
+  /**
+   * First half of the two-step form: requests a device code and returns the flow as plain
+   * JSON (code, URL, message, expiry and what is needed to poll). Show it, store it, or send it
+   * to another process, then call {@link completeDeviceCode}.
+   */
+  async startDeviceCode(options: StartDeviceCodeOptions): Promise<DeviceCodeFlow> {
+    return runOperation(this.#config.clock, options, async (context) => {
+      const { flow } = await startFlow(this.#config, await this.#resolveEndpoints(context), options, context);
+      return flow;
+    });
+  }
+
+  /**
+   * Second half of the two-step form: polls for the tokens of a flow from
+   * {@link startDeviceCode}, possibly in another process (the flow is checked field by field
+   * and must belong to this client id and authority).
+   * @throws {InvalidFlowError} when the flow is malformed or belongs to another client.
+   */
+  async completeDeviceCode(flow: DeviceCodeFlow, options: CompleteDeviceCodeOptions = {}): Promise<AuthenticationResult> {
+    const checked = checkFlow(flow);
+    if (checked.clientId !== this.#config.clientId) throw new InvalidFlowError('clientId', 'belongs to another client');
+    if (checked.authority !== this.#config.authority) throw new InvalidFlowError('authority', 'belongs to another authority');
+    return runOperation(this.#config.clock, options, (context) => this.#complete(checked, context));
+  }
+
+  async #complete(flow: DeviceCodeFlow, context: OperationContext): Promise<AuthenticationResult> {
+    const config = this.#config;
+    const profile = config.profile;
+    const tokens = await pollForToken(
+      {
+        http: config.http,
+        clock: config.clock,
+        profile,
+        tokenEndpoint: flow.tokenEndpoint,
+        expiresAt: flow.expiresAt,
+        interval: flow.interval,
+        parameters: {
+          grant_type: profile.grantType,
+          client_id: config.clientId,
+          [profile.deviceCodeParameter]: flow.deviceCode,
+          client_secret: config.clientSecret,
+          client_info: profile.clientInfo ? '1' : undefined,
+          resource: flow.resource,
+        },
+      },
+      context,
+    );
+    const receivedAt = config.clock.now();
+    let claims: IdTokenClaims | undefined;
+    if (tokens.idToken !== undefined) {
+      claims = await validateIdToken(
+        tokens.idToken,
+        {
+          mode: profile.idToken,
+          clientId: config.clientId,
+          issuer: flow.issuer,
+          jwksUri: flow.jwksUri,
+          clock: config.clock,
+          clockSkewSeconds: config.clockSkewSeconds,
+          signal: context.signal,
+        },
+        this.#jwks,
+      );
+    }
+    return buildResult({ tokens, claims, requestedScopes: flow.scopes, authority: config.authority, receivedAt });
+  }
+
+  #resolveEndpoints(context: OperationContext): Promise<ResolvedEndpoints> {
+    const pending = (this.#endpoints ??= resolveEndpoints(this.#config, context.signal));
+    // A failed discovery is not cached: the next call tries again.
+    pending.catch(() => {
+      if (this.#endpoints === pending) this.#endpoints = undefined;
+    });
+    return pending;
+  }
+}

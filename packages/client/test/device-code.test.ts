@@ -1,0 +1,107 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { fakeClock, stuckClock } from '@devicelogin/test-utils';
+import {
+  AuthorizationDeclinedError,
+  CancelledError,
+  DeviceCodeExpiredError,
+  PublicClientApplication,
+  type DeviceCodeInfo,
+} from '@devicelogin/client';
+import { errorReply, startFakeProvider, tokenReply, type FakeProvider } from './support/fake-provider.js';
+
+let provider: FakeProvider | undefined;
+afterEach(async () => {
+  await provider?.close();
+  provider = undefined;
+});
+
+const CLIENT_ID = 'client-123';
+
+function app(p: FakeProvider, clock = fakeClock()): PublicClientApplication {
+  return new PublicClientApplication({
+    auth: { clientId: CLIENT_ID, authority: p.url, provider: 'generic' },
+    system: { clock },
+  });
+}
+
+describe('acquireTokenByDeviceCode against a generic discovery provider', () => {
+  it('shows the code, polls through pending, verifies the id_token and returns the tokens', async () => {
+    const clock = fakeClock();
+    provider = await startFakeProvider({
+      token: async (call, p) =>
+        call.attempt < 3
+          ? errorReply('authorization_pending')
+          : tokenReply({ id_token: await p.idToken({ sub: 'user-1', aud: CLIENT_ID, preferred_username: 'ada@example.com', name: 'Ada' }, clock.now() / 1000) }),
+    });
+    const seen: DeviceCodeInfo[] = [];
+    const result = await app(provider, clock).acquireTokenByDeviceCode({
+      scopes: ['openid', 'api.read'],
+      onDeviceCode: async (info) => {
+        await Promise.resolve();
+        seen.push(info);
+      },
+    });
+    expect(seen).toHaveLength(1);
+    expect(seen[0]!.userCode).toBe('BCDF-GHJK');
+    expect(seen[0]!.message).toContain('BCDF-GHJK');
+    expect(seen[0]!.interval).toBe(5);
+    expect(provider.deviceCalls[0]!.form).toMatchObject({ client_id: CLIENT_ID, scope: 'openid api.read' });
+    expect(provider.tokenCalls).toHaveLength(3);
+    expect(provider.tokenCalls[0]!.form).toMatchObject({
+      grant_type: 'urn:ietf:params:oauth:grant-type:device_code',
+      device_code: 'DEVICE-CODE-0123456789abcdef',
+      client_id: CLIENT_ID,
+    });
+    // each poll waited the interval plus the 10 % margin
+    expect(clock.sleeps).toEqual([5500, 5500, 5500]);
+    expect(result.accessToken).toBe('ACCESS-TOKEN-secret-value-1234');
+    expect(result.refreshToken).toBe('REFRESH-TOKEN-secret-value-5678');
+    expect(result.account).toMatchObject({ homeAccountId: 'user-1', username: 'ada@example.com', name: 'Ada' });
+    expect(result.expiresOn?.getTime()).toBe(clock.now() + 3599_000);
+  });
+
+  it('slow_down adds 5 s to the interval', async () => {
+    const clock = fakeClock();
+    provider = await startFakeProvider({
+      token: (call) => (call.attempt === 1 ? errorReply('slow_down') : call.attempt === 2 ? errorReply('authorization_pending') : tokenReply()),
+    });
+    await app(provider, clock).acquireTokenByDeviceCode({ scopes: ['x'], onDeviceCode: () => undefined });
+    expect(clock.sleeps).toEqual([5500, 11000, 11000]);
+  });
+
+  it('declined → AuthorizationDeclinedError', async () => {
+    provider = await startFakeProvider({ token: () => errorReply('access_denied') });
+    await expect(app(provider).acquireTokenByDeviceCode({ scopes: ['x'], onDeviceCode: () => undefined })).rejects.toBeInstanceOf(
+      AuthorizationDeclinedError,
+    );
+  });
+
+  it('stops at expires_in by itself when the server keeps answering pending', async () => {
+    const clock = fakeClock();
+    provider = await startFakeProvider({ token: () => errorReply('authorization_pending') });
+    const started = clock.now();
+    const error = await app(provider, clock)
+      .acquireTokenByDeviceCode({ scopes: ['x'], onDeviceCode: () => undefined })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DeviceCodeExpiredError);
+    expect((error as DeviceCodeExpiredError).server).toBeUndefined();
+    expect(clock.now() - started).toBe(900_000);
+    // 900 s / 5.5 s per poll = 163 polls, none after expiry
+    expect(provider.tokenCalls).toHaveLength(163);
+  });
+
+  it('an abort during the sleep ends the call at once with CancelledError', async () => {
+    const clock = stuckClock();
+    provider = await startFakeProvider({ token: () => tokenReply() });
+    const controller = new AbortController();
+    const pending = app(provider, clock as never).acquireTokenByDeviceCode({
+      scopes: ['x'],
+      onDeviceCode: () => undefined,
+      signal: controller.signal,
+    });
+    await clock.sleeping;
+    controller.abort();
+    await expect(pending).rejects.toBeInstanceOf(CancelledError);
+    expect(provider.tokenCalls).toHaveLength(0);
+  });
+});

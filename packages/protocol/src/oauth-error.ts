@@ -1,0 +1,62 @@
+import type { ParsedBody } from './body.js';
+import { redactBody } from './redact.js';
+
+/**
+ * An OAuth error response (RFC 6749 §5.2), with the extensions providers add: Entra's
+ * `error_codes` (AADSTS numbers), `suberror`, `trace_id`, `correlation_id`, `timestamp`,
+ * `claims`; GitHub's `interval` on `slow_down`.
+ */
+export interface OAuthErrorResponse {
+  readonly status: number;
+  readonly error: string;
+  readonly errorDescription: string | undefined;
+  readonly errorUri: string | undefined;
+  readonly errorCodes: readonly number[];
+  readonly suberror: string | undefined;
+  readonly traceId: string | undefined;
+  readonly correlationId: string | undefined;
+  readonly timestamp: string | undefined;
+  readonly claims: string | undefined;
+  /** A new polling interval in seconds, when the server sends one (GitHub's `slow_down`). */
+  readonly interval: number | undefined;
+  /** Raw Retry-After header, if any. */
+  readonly retryAfter: string | null;
+  /** The body with secret fields redacted, for diagnostics. */
+  readonly body: Readonly<Record<string, unknown>>;
+}
+
+function text(value: unknown): string | undefined {
+  if (typeof value === 'string' && value !== '') return value;
+  if (typeof value === 'number') return String(value);
+  return undefined;
+}
+
+function errorCodes(value: unknown): number[] {
+  const list = Array.isArray(value) ? value : typeof value === 'string' ? value.split(',') : [];
+  return list.map((v) => Number(v)).filter((n) => Number.isInteger(n));
+}
+
+/** True when a parsed body is an OAuth error (has a string `error`), whatever the HTTP status. */
+export function isOAuthErrorBody(body: ParsedBody): boolean {
+  return typeof body['error'] === 'string' && body['error'] !== '';
+}
+
+/** Extracts an {@link OAuthErrorResponse} from a body that {@link isOAuthErrorBody} accepted. */
+export function toOAuthError(body: ParsedBody, status: number, retryAfter: string | null): OAuthErrorResponse {
+  const interval = Number(body['interval']);
+  return Object.freeze({
+    status,
+    error: String(body['error']),
+    errorDescription: text(body['error_description']),
+    errorUri: text(body['error_uri']),
+    errorCodes: Object.freeze(errorCodes(body['error_codes'])),
+    suberror: text(body['suberror']),
+    traceId: text(body['trace_id']),
+    correlationId: text(body['correlation_id']),
+    timestamp: text(body['timestamp']),
+    claims: text(body['claims']),
+    interval: Number.isFinite(interval) && interval > 0 ? interval : undefined,
+    retryAfter,
+    body: redactBody(body),
+  });
+}
