@@ -3,3 +3,4 @@ export { fakeClock, stuckClock, type FakeClock } from './fake-clock.js';
 export { assertNoSecretsIn, describeErrorFully } from './secrets.js';
 export { createTestIssuer, type TestIssuer } from './issuer.js';
 export { tempDir } from './temp-dir.js';
+export { startProxy, type TestProxy } from './proxy.js';

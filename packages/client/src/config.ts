@@ -4,6 +4,7 @@ import { isProviderName, PROVIDER_PROFILES, type ProviderName, type ProviderProf
 import { createEnvProxyFetch, proxyConfigured, type FetchLike } from './proxy.js';
 import { createHttpTransport, type HttpTransport } from './http.js';
 import { inferProvider, normalizeAuthority } from './authority/authority.js';
+import { silentLogger, type Logger } from './logger.js';
 
 /** Endpoints given explicitly, for providers without discovery or to skip it. */
 export interface ExplicitEndpoints {
@@ -47,6 +48,8 @@ export interface SystemOptions {
   readonly env?: Readonly<Record<string, string | undefined>>;
   /** Clock skew tolerated when checking id_token times, in seconds. Default 300. */
   readonly clockSkewSeconds?: number;
+  /** Receives diagnostic lines (never secrets). Default: none. */
+  readonly logger?: Logger;
 }
 
 /** Configuration of a {@link PublicClientApplication}. */
@@ -67,6 +70,7 @@ export interface ResolvedConfig {
   readonly clock: Clock;
   readonly language: 'en' | 'fr';
   readonly clockSkewSeconds: number;
+  readonly log: Logger;
 }
 
 /** The package version, sent as `x-client-VER`. */
@@ -111,7 +115,7 @@ export function resolveConfig(config: PublicClientConfiguration): ResolvedConfig
   const system = config.system ?? {};
   const env = system.env ?? process.env;
   const fetchImpl: FetchLike =
-    system.fetch ?? (proxyConfigured(env) ? createEnvProxyFetch() : (input, init) => fetch(input, init));
+    system.fetch ?? (proxyConfigured(env) ? createEnvProxyFetch(env) : (input, init) => fetch(input, init));
   const language = system.language ?? 'en';
   if (language !== 'en' && language !== 'fr') throw new ConfigurationError('system.language', 'must be en or fr');
   return Object.freeze({
@@ -121,6 +125,7 @@ export function resolveConfig(config: PublicClientConfiguration): ResolvedConfig
     authority,
     endpoints,
     clock: system.clock ?? systemClock,
+    log: system.logger ?? silentLogger,
     language,
     clockSkewSeconds: nonNegative(system.clockSkewSeconds, 'system.clockSkewSeconds', 300),
     http: createHttpTransport({

@@ -8,6 +8,7 @@ export type { AuthenticationResult } from './result.js';
 export type { AccountInfo } from './account.js';
 export type { IdTokenClaims } from './id-token.js';
 export type { FetchLike } from './proxy.js';
+export type { Logger, LogLevel } from './logger.js';
 export { PROVIDER_PROFILES, isProviderName } from './authority/profiles.js';
 export type { ProviderName, ProviderProfile, EndpointTemplates, PollErrorKind, FlowNotEnabledRule } from './authority/profiles.js';
 export { AADSTS_HINTS } from './authority/entra-hints.js';

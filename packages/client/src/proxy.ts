@@ -13,11 +13,19 @@ export function proxyConfigured(env: Readonly<Record<string, string | undefined>
  * undici's `EnvHttpProxyAgent`. Node 20's global fetch ignores these variables. undici is
  * imported on first use only, so clients without a proxy do not pay for loading it.
  */
-export function createEnvProxyFetch(): FetchLike {
+export function createEnvProxyFetch(env: Readonly<Record<string, string | undefined>>): FetchLike {
   let loaded: Promise<FetchLike> | undefined;
   const load = async (): Promise<FetchLike> => {
     const undici = await import('undici');
-    const dispatcher = new undici.EnvHttpProxyAgent();
+    const pick = (name: string): string | undefined => env[name.toUpperCase()] ?? env[name];
+    const httpProxy = pick('http_proxy');
+    const httpsProxy = pick('https_proxy') ?? httpProxy;
+    const noProxy = pick('no_proxy');
+    const dispatcher = new undici.EnvHttpProxyAgent({
+      ...(httpProxy === undefined ? {} : { httpProxy }),
+      ...(httpsProxy === undefined ? {} : { httpsProxy }),
+      ...(noProxy === undefined ? {} : { noProxy }),
+    });
     return (input, init) =>
       // undici's own fetch is used with its dispatcher: Node's bundled undici may be another
       // version, and mixing the two is unsupported. Its Response is WHATWG-compatible.

@@ -108,6 +108,7 @@ export class PublicClientApplication {
         tokenEndpoint: flow.tokenEndpoint,
         expiresAt: flow.expiresAt,
         interval: flow.interval,
+        log: config.log,
         parameters: {
           grant_type: profile.grantType,
           client_id: config.clientId,

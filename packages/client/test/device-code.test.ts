@@ -31,7 +31,12 @@ describe('acquireTokenByDeviceCode against a generic discovery provider', () => 
       token: async (call, p) =>
         call.attempt < 3
           ? errorReply('authorization_pending')
-          : tokenReply({ id_token: await p.idToken({ sub: 'user-1', aud: CLIENT_ID, preferred_username: 'ada@example.com', name: 'Ada' }, clock.now() / 1000) }),
+          : tokenReply({
+              id_token: await p.idToken(
+                { sub: 'user-1', aud: CLIENT_ID, preferred_username: 'ada@example.com', name: 'Ada' },
+                clock.now() / 1000,
+              ),
+            }),
     });
     const seen: DeviceCodeInfo[] = [];
     const result = await app(provider, clock).acquireTokenByDeviceCode({
@@ -63,7 +68,12 @@ describe('acquireTokenByDeviceCode against a generic discovery provider', () => 
   it('slow_down adds 5 s to the interval', async () => {
     const clock = fakeClock();
     provider = await startFakeProvider({
-      token: (call) => (call.attempt === 1 ? errorReply('slow_down') : call.attempt === 2 ? errorReply('authorization_pending') : tokenReply()),
+      token: (call) =>
+        call.attempt === 1
+          ? errorReply('slow_down')
+          : call.attempt === 2
+            ? errorReply('authorization_pending')
+            : tokenReply(),
     });
     await app(provider, clock).acquireTokenByDeviceCode({ scopes: ['x'], onDeviceCode: () => undefined });
     expect(clock.sleeps).toEqual([5500, 11000, 11000]);
@@ -71,9 +81,9 @@ describe('acquireTokenByDeviceCode against a generic discovery provider', () => 
 
   it('declined → AuthorizationDeclinedError', async () => {
     provider = await startFakeProvider({ token: () => errorReply('access_denied') });
-    await expect(app(provider).acquireTokenByDeviceCode({ scopes: ['x'], onDeviceCode: () => undefined })).rejects.toBeInstanceOf(
-      AuthorizationDeclinedError,
-    );
+    await expect(
+      app(provider).acquireTokenByDeviceCode({ scopes: ['x'], onDeviceCode: () => undefined }),
+    ).rejects.toBeInstanceOf(AuthorizationDeclinedError);
   });
 
   it('stops at expires_in by itself when the server keeps answering pending', async () => {

@@ -29,9 +29,10 @@ export interface DeviceAuthorizationResponse {
 
 function validate(status: number): (body: ParsedBody) => DeviceAuthorizationResponse {
   return (body) => {
-    const uriField = body['verification_uri'] === undefined && body['verification_url'] !== undefined
-      ? 'verification_url'
-      : 'verification_uri';
+    const uriField =
+      body['verification_uri'] === undefined && body['verification_url'] !== undefined
+        ? 'verification_url'
+        : 'verification_uri';
     const completeField =
       body['verification_uri_complete'] === undefined && body['verification_url_complete'] !== undefined
         ? 'verification_url_complete'
@@ -54,8 +55,6 @@ function validate(status: number): (body: ParsedBody) => DeviceAuthorizationResp
  * @see RFC 8628 §3.2
  * @throws {InvalidResponseError} naming the first field that is missing or malformed.
  */
-export function processDeviceAuthorizationResponse(
-  response: ReceivedResponse,
-): Processed<DeviceAuthorizationResponse> {
+export function processDeviceAuthorizationResponse(response: ReceivedResponse): Processed<DeviceAuthorizationResponse> {
   return processResponse(response, validate(response.status));
 }

@@ -14,7 +14,7 @@ export { parseScopes, formatScopes } from './scopes.js';
 export { formEncode } from './form.js';
 export { type Clock, systemClock, abortableSleep, throwIfAborted } from './clock.js';
 export { parseRetryAfter } from './retry-after.js';
-export { type OAuthErrorResponse, isOAuthErrorBody, toOAuthError } from './oauth-error.js';
+export { type OAuthErrorResponse, isOAuthErrorBody, toOAuthError, scrubOAuthError } from './oauth-error.js';
 export { type Processed, processResponse } from './processed.js';
 export { type DeviceAuthorizationResponse, processDeviceAuthorizationResponse } from './device-authorization.js';
 export { type TokenResponse, processTokenResponse } from './token-response.js';

@@ -36,6 +36,23 @@ function errorCodes(value: unknown): number[] {
   return list.map((v) => Number(v)).filter((n) => Number.isInteger(n));
 }
 
+/**
+ * Replaces every occurrence of the given secrets (the device code and client secret a request
+ * sent) in an error's description and body, for servers that echo them back.
+ */
+export function scrubOAuthError(error: OAuthErrorResponse, secrets: readonly string[]): OAuthErrorResponse {
+  const live = secrets.filter((s) => s.length > 0);
+  if (live.length === 0) return error;
+  const scrub = (text: string): string => live.reduce((out, secret) => out.replaceAll(secret, '[redacted]'), text);
+  const body: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(error.body)) body[key] = typeof value === 'string' ? scrub(value) : value;
+  return Object.freeze({
+    ...error,
+    errorDescription: error.errorDescription === undefined ? undefined : scrub(error.errorDescription),
+    body: Object.freeze(body),
+  });
+}
+
 /** True when a parsed body is an OAuth error (has a string `error`), whatever the HTTP status. */
 export function isOAuthErrorBody(body: ParsedBody): boolean {
   return typeof body['error'] === 'string' && body['error'] !== '';

@@ -32,7 +32,8 @@ function validate(status: number): (body: ParsedBody) => TokenResponse {
     if (!/^[A-Za-z][A-Za-z0-9_.-]*$/.test(rawType)) {
       throw new InvalidResponseError('token_type', 'is not a token scheme', { status });
     }
-    const tokenType = rawType.toLowerCase() === 'bearer' ? 'Bearer' : rawType.toLowerCase() === 'dpop' ? 'DPoP' : rawType;
+    const tokenType =
+      rawType.toLowerCase() === 'bearer' ? 'Bearer' : rawType.toLowerCase() === 'dpop' ? 'DPoP' : rawType;
     const scope = optionalString(body, 'scope', status);
     return Object.freeze({
       accessToken: requireString(body, 'access_token', status),

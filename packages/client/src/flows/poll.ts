@@ -1,7 +1,15 @@
-import { parseRetryAfter, processTokenResponse, type Clock, type TokenResponse } from '@devicelogin/protocol';
+import {
+  SECRET_FIELDS,
+  parseRetryAfter,
+  processTokenResponse,
+  scrubOAuthError,
+  type Clock,
+  type TokenResponse,
+} from '@devicelogin/protocol';
 import type { ProviderProfile } from '../authority/profiles.js';
 import { DeviceCodeExpiredError, NetworkError, RequestTimeoutError, ServerError, TimeoutError } from '../errors.js';
 import type { HttpTransport } from '../http.js';
+import type { Logger } from '../logger.js';
 import type { OperationContext } from './operation.js';
 import { classifyOAuthError } from './poll-errors.js';
 
@@ -31,6 +39,7 @@ export interface PollRequest {
   /** Seconds, already floored at 1. */
   readonly interval: number;
   readonly policy?: PollPolicy;
+  readonly log: Logger;
 }
 
 /**
@@ -41,11 +50,14 @@ export interface PollRequest {
  * signal interrupts both sleeps and requests at once.
  */
 export async function pollForToken(request: PollRequest, context: OperationContext): Promise<TokenResponse> {
-  const { clock, http, profile } = request;
+  const { clock, http, profile, log } = request;
   const policy = request.policy ?? DEFAULT_POLL_POLICY;
   let interval = request.interval;
   let waitMs = interval * 1000 * (1 + policy.margin);
   let failures = 0;
+  const secrets = Object.entries(request.parameters)
+    .filter(([key]) => SECRET_FIELDS.has(key))
+    .map(([, value]) => value ?? '');
   const backoff = (retryAfterSeconds: number | undefined): number => {
     failures += 1;
     const exponential = Math.min(policy.maxBackoffMs, interval * 1000 * 2 ** failures);
@@ -62,6 +74,7 @@ export async function pollForToken(request: PollRequest, context: OperationConte
     } catch (error) {
       if (error instanceof NetworkError || error instanceof RequestTimeoutError) {
         waitMs = backoff(undefined);
+        log('warn', `Poll failed (${error.message}); retrying in ${waitMs} ms`);
         continue;
       }
       throw error;
@@ -69,28 +82,34 @@ export async function pollForToken(request: PollRequest, context: OperationConte
     const processed = processTokenResponse(response);
     switch (processed.kind) {
       case 'ok':
+        log('info', 'Tokens received');
         return processed.value;
       case 'http_error':
         if (!RETRYABLE_STATUSES.has(processed.status)) {
           throw new ServerError(`The token endpoint answered HTTP ${processed.status}.`, { status: processed.status });
         }
         waitMs = backoff(parseRetryAfter(processed.retryAfter, clock.now()));
+        log('warn', `Token endpoint answered HTTP ${processed.status}; retrying in ${waitMs} ms`);
         continue;
       case 'oauth_error': {
-        const action = classifyOAuthError(processed.error, profile);
+        const action = classifyOAuthError(scrubOAuthError(processed.error, secrets), profile);
         switch (action.action) {
           case 'pending':
             failures = 0;
             waitMs = interval * 1000 * (1 + policy.margin);
+            log('debug', `Authorization pending; next poll in ${waitMs} ms`);
             continue;
           case 'slow_down':
             interval = Math.max(interval + 5, action.interval ?? 0);
             waitMs = interval * 1000 * (1 + policy.margin);
+            log('info', `Server asked to slow down; polling every ${interval} s`);
             continue;
           case 'retry':
             waitMs = backoff(parseRetryAfter(processed.error.retryAfter, clock.now()));
+            log('warn', `Token endpoint answered ${processed.error.error}; retrying in ${waitMs} ms`);
             continue;
           case 'fail':
+            log('warn', `Sign-in failed: ${action.error.code}`);
             throw action.error;
         }
       }

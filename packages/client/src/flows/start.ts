@@ -6,6 +6,7 @@ import type { ResolvedEndpoints } from '../authority/endpoints.js';
 import type { DeviceCodeFlow, DeviceCodeInfo } from './device-code-flow.js';
 import { classifyOAuthError, serverError } from './poll-errors.js';
 import type { OperationContext } from './operation.js';
+import { endpointName } from '../http.js';
 
 /** What to ask for in a device code sign-in. */
 export interface DeviceCodeRequest {
@@ -65,6 +66,7 @@ export async function startFlow(
   const resource = profile.scopeParameter === 'resource' ? resourceFor(request) : undefined;
   const url = new URL(endpoints.deviceAuthorization);
   if (profile.languageQueryParameter !== undefined) url.searchParams.set(profile.languageQueryParameter, marketFor(config.language));
+  config.log('debug', `Requesting a device code from ${endpointName(endpoints.deviceAuthorization)}`);
   const response = await config.http.postForm(
     url.toString(),
     {
@@ -87,6 +89,7 @@ export async function startFlow(
   const value = processed.value;
   const interval = Math.max(1, value.interval ?? 5);
   const expiresAt = config.clock.now() + value.expiresIn * 1000;
+  config.log('info', `Device code issued: expires in ${value.expiresIn} s, polling every ${interval} s`);
   const message = value.message ?? deviceCodeMessage(config.language, value.verificationUri, value.userCode);
   const flow: DeviceCodeFlow = Object.freeze({
     version: 1,
