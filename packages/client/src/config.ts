@@ -5,6 +5,7 @@ import { createEnvProxyFetch, proxyConfigured, type FetchLike } from './proxy.js
 import { createHttpTransport, type HttpTransport } from './http.js';
 import { inferProvider, normalizeAuthority } from './authority/authority.js';
 import { silentLogger, type Logger } from './logger.js';
+import type { CachePersistence } from './cache/persistence.js';
 
 /** Endpoints given explicitly, for providers without discovery or to skip it. */
 export interface ExplicitEndpoints {
@@ -52,10 +53,22 @@ export interface SystemOptions {
   readonly logger?: Logger;
 }
 
+/** Token cache settings (MSAL's `cache` section). */
+export interface CacheOptions {
+  /**
+   * Where the cache is kept between processes. Default: memory only. Use
+   * `createDefaultPersistence()` for an encrypted file with its key in the OS keyring.
+   */
+  readonly persistence?: CachePersistence;
+  /** A cached access token closer than this to expiry is not served. Default 300 s (MSAL's). */
+  readonly expiryBufferSeconds?: number;
+}
+
 /** Configuration of a {@link PublicClientApplication}. */
 export interface PublicClientConfiguration {
   readonly auth: AuthOptions;
   readonly system?: SystemOptions;
+  readonly cache?: CacheOptions;
 }
 
 /** The configuration after validation, with defaults applied and ports built. */
@@ -71,6 +84,8 @@ export interface ResolvedConfig {
   readonly language: 'en' | 'fr';
   readonly clockSkewSeconds: number;
   readonly log: Logger;
+  readonly expiryBufferSeconds: number;
+  readonly persistence: CachePersistence | undefined;
 }
 
 /** The package version, sent as `x-client-VER`. */
@@ -126,6 +141,8 @@ export function resolveConfig(config: PublicClientConfiguration): ResolvedConfig
     endpoints,
     clock: system.clock ?? systemClock,
     log: system.logger ?? silentLogger,
+    expiryBufferSeconds: nonNegative(config.cache?.expiryBufferSeconds, 'cache.expiryBufferSeconds', 300),
+    persistence: config.cache?.persistence,
     language,
     clockSkewSeconds: nonNegative(system.clockSkewSeconds, 'system.clockSkewSeconds', 300),
     http: createHttpTransport({

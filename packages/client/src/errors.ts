@@ -23,7 +23,10 @@ export type ClientError =
   | InvalidResponseError
   | IdTokenValidationError
   | ConfigurationError
-  | InvalidFlowError;
+  | InvalidFlowError
+  | CacheLockTimeoutError
+  | KeyringUnavailableError
+  | CacheIoError;
 
 /** Narrows an unknown thrown value to one of the client's typed errors. */
 export function isClientError(error: unknown): error is ClientError {
@@ -215,6 +218,46 @@ export class InvalidFlowError extends DeviceLoginError {
   constructor(field: string, problem: string) {
     super(`Invalid device code flow: ${field} ${problem}`);
     this.field = field;
+  }
+}
+
+/** Another process held the token cache lock for longer than the configured wait. */
+export class CacheLockTimeoutError extends DeviceLoginError {
+  readonly code = 'cache_lock_timeout' as const;
+  readonly lockPath: string;
+  readonly waitedMs: number;
+  constructor(lockPath: string, waitedMs: number) {
+    super(
+      `The token cache is locked by another process (${lockPath}); gave up after ${waitedMs} ms. If no other devicelogin process is running, the lock is stale and will be recovered once it is old enough.`,
+    );
+    this.lockPath = lockPath;
+    this.waitedMs = waitedMs;
+  }
+}
+
+/**
+ * No OS keyring is reachable to hold the cache encryption key (headless Linux, containers, SSH
+ * sessions without D-Bus). `hint` names the fixes: start a Secret Service, or opt in to a
+ * plaintext cache.
+ */
+export class KeyringUnavailableError extends DeviceLoginError {
+  readonly code = 'keyring_unavailable' as const;
+  readonly hint: string;
+  constructor(cause: unknown) {
+    const hint =
+      'Run inside a desktop session or start a Secret Service (e.g. gnome-keyring with D-Bus), or opt in to an unencrypted cache file (mode 0600) with the plaintext option or DEVICELOGIN_CACHE_PLAINTEXT=1.';
+    super(`No OS keyring is available to protect the token cache. ${hint}`, { cause });
+    this.hint = hint;
+  }
+}
+
+/** The token cache file could not be read or written (permissions, disk full, not a directory). */
+export class CacheIoError extends DeviceLoginError {
+  readonly code = 'cache_io_error' as const;
+  readonly path: string;
+  constructor(path: string, operation: string, cause: unknown) {
+    super(`Could not ${operation} the token cache at ${path}: ${describeCause(cause)}`, { cause });
+    this.path = path;
   }
 }
 

@@ -1,5 +1,21 @@
 export { PublicClientApplication } from './public-client.js';
-export type { StartDeviceCodeOptions, CompleteDeviceCodeOptions, DeviceCodeOptions } from './public-client.js';
+export type {
+  StartDeviceCodeOptions,
+  CompleteDeviceCodeOptions,
+  DeviceCodeOptions,
+  SilentOptions,
+  AccountFilter,
+  TokenCacheAccess,
+} from './public-client.js';
+export type { SilentRequest } from './flows/silent.js';
+export type { CacheOptions } from './config.js';
+export type { CachePersistence, CacheVersion, CacheWarning, LoadedCache } from './cache/persistence.js';
+export type {
+  SerializedCache,
+  SerializedAccount,
+  SerializedCredential,
+  SerializedAppMetadata,
+} from './cache/schema.js';
 export type { PublicClientConfiguration, AuthOptions, SystemOptions, ExplicitEndpoints } from './config.js';
 export type { DeviceCodeRequest } from './flows/start.js';
 export type { DeviceCodeInfo, DeviceCodeFlow } from './flows/device-code-flow.js';
@@ -28,6 +44,9 @@ export {
   IdTokenValidationError,
   ConfigurationError,
   InvalidFlowError,
+  CacheLockTimeoutError,
+  KeyringUnavailableError,
+  CacheIoError,
   isClientError,
 } from './errors.js';
 export type { ClientError, ClientErrorCode, ServerErrorDetails } from './errors.js';

@@ -7,12 +7,33 @@ import { checkFlow, type DeviceCodeFlow, type DeviceCodeInfo } from './flows/dev
 import { runOperation, type OperationContext, type OperationOptions } from './flows/operation.js';
 import { pollForToken } from './flows/poll.js';
 import { startFlow, type DeviceCodeRequest } from './flows/start.js';
+import { acquireTokenSilently, type SilentRequest } from './flows/silent.js';
+import { SingleFlight } from './flows/single-flight.js';
+import { TokenCache } from './cache/token-cache.js';
+import { recordMutation } from './cache/record.js';
+import { accountInfoOf } from './cache/cached-result.js';
+import type { AccountInfo } from './account.js';
+import { ConfigurationError } from './errors.js';
 
 /** Options of {@link PublicClientApplication.startDeviceCode}. */
 export type StartDeviceCodeOptions = DeviceCodeRequest & OperationOptions;
 
 /** Options of {@link PublicClientApplication.completeDeviceCode}. */
 export type CompleteDeviceCodeOptions = OperationOptions;
+
+/** Options of {@link PublicClientApplication.acquireTokenSilent}. */
+export type SilentOptions = SilentRequest & OperationOptions;
+
+/** Filter of {@link PublicClientApplication.getAccount}: one of the two. */
+export type AccountFilter = { readonly homeAccountId: string } | { readonly username: string };
+
+/** MSAL-style access to the serialised cache (`TokenCache.serialize()/deserialize()`). */
+export interface TokenCacheAccess {
+  /** The in-memory cache as MSAL JSON. Contains tokens: never log it. */
+  serialize(): string;
+  /** Replaces the in-memory cache with MSAL JSON (e.g. a file written by msal-node). */
+  deserialize(text: string): void;
+}
 
 /** Options of {@link PublicClientApplication.acquireTokenByDeviceCode}. */
 export interface DeviceCodeOptions extends DeviceCodeRequest, OperationOptions {
@@ -42,12 +63,93 @@ export interface DeviceCodeOptions extends DeviceCodeRequest, OperationOptions {
 export class PublicClientApplication {
   readonly #config: ResolvedConfig;
   readonly #jwks: JwksCache;
+  readonly #cache: TokenCache;
+  readonly #silentFlights = new SingleFlight<AuthenticationResult>();
   #endpoints: Promise<ResolvedEndpoints> | undefined;
 
   /** @throws {ConfigurationError} naming the first invalid option. */
   constructor(configuration: PublicClientConfiguration) {
     this.#config = resolveConfig(configuration);
     this.#jwks = new JwksCache(this.#config.http, this.#config.clock);
+    this.#cache = new TokenCache({ persistence: this.#config.persistence, logger: this.#config.log });
+  }
+
+  /**
+   * Returns a token without user interaction: from the cache, or by redeeming the cached
+   * refresh token (MSAL semantics: 300 s expiry buffer, `refresh_on`, `forceRefresh`, claims
+   * bypass the cache). Identical concurrent calls share one request.
+   * @throws {InteractionRequiredError} no account, no refresh token, or the refresh token was
+   * rejected (it is then removed): sign in again with {@link acquireTokenByDeviceCode}.
+   */
+  async acquireTokenSilent(request: SilentOptions): Promise<AuthenticationResult> {
+    const { signal, timeoutMs, ...silent } = request;
+    const key = JSON.stringify([
+      silent.account?.homeAccountId,
+      silent.account?.environment,
+      silent.account?.tenantId,
+      [...(silent.scopes ?? [])].map((s) => s.toLowerCase()).sort(),
+      silent.claims ?? '',
+      silent.forceRefresh === true,
+      silent.resource ?? '',
+    ]);
+    const flight = this.#silentFlights.run(
+      key,
+      () =>
+        runOperation(this.#config.clock, { timeoutMs }, (context) =>
+          acquireTokenSilently(
+            {
+              config: this.#config,
+              cache: this.#cache,
+              jwks: this.#jwks,
+              endpoints: (c) => this.#resolveEndpoints(c),
+              expiryBufferSeconds: this.#config.expiryBufferSeconds,
+            },
+            silent,
+            context,
+          ),
+        ),
+      signal,
+    );
+    return flight;
+  }
+
+  /** Every account in the cache (linear in the number of accounts). */
+  async getAccounts(): Promise<AccountInfo[]> {
+    await this.#cache.sync();
+    return this.#cache.accounts().map(accountInfoOf);
+  }
+
+  /** The account with this home account id or username (case-insensitive), if cached. */
+  async getAccount(filter: AccountFilter): Promise<AccountInfo | undefined> {
+    await this.#cache.sync();
+    const entries =
+      'homeAccountId' in filter
+        ? this.#cache.accountsByHomeId(filter.homeAccountId)
+        : 'username' in filter
+          ? this.#cache.accountsByUsername(filter.username)
+          : undefined;
+    if (entries === undefined) throw new ConfigurationError('filter', 'must have homeAccountId or username');
+    const first = entries[0];
+    return first === undefined ? undefined : accountInfoOf(first.value);
+  }
+
+  /** Removes an account and all its tokens from the cache (and its persistence). */
+  async removeAccount(account: AccountInfo): Promise<void> {
+    await this.#cache.sync();
+    await this.#cache.write(() => [
+      ...this.#cache
+        .accountsByHomeId(account.homeAccountId)
+        .filter((a) => a.value.environment.toLowerCase() === account.environment.toLowerCase())
+        .map((a) => ({ section: 'Account' as const, key: a.key, value: undefined })),
+      ...this.#cache
+        .credentialsOf(account.homeAccountId, account.environment)
+        .map((c) => ({ section: c.section, key: c.key, value: undefined })),
+    ]);
+  }
+
+  /** MSAL-style serialise/deserialise of the in-memory cache. */
+  getTokenCache(): TokenCacheAccess {
+    return { serialize: () => this.#cache.serialize(), deserialize: (text) => this.#cache.deserialize(text) };
   }
 
   /** The normalised authority this client signs in to. */
@@ -137,7 +239,21 @@ export class PublicClientApplication {
         this.#jwks,
       );
     }
-    return buildResult({ tokens, claims, requestedScopes: flow.scopes, authority: config.authority, receivedAt });
+    const result = buildResult({ tokens, claims, requestedScopes: flow.scopes, authority: config.authority, receivedAt });
+    if (result.account !== undefined) {
+      await this.#cache.write(
+        recordMutation({
+          tokens,
+          account: result.account,
+          clientId: config.clientId,
+          provider: profile.name,
+          requestedScopes: flow.scopes,
+          claims: flow.claims,
+          receivedAt,
+        }),
+      );
+    }
+    return result;
   }
 
   #resolveEndpoints(context: OperationContext): Promise<ResolvedEndpoints> {

@@ -1,0 +1,126 @@
+import type { TokenResponse } from '@devicelogin/protocol';
+import type { AccountInfo } from '../account.js';
+import type { ProviderName } from '../authority/profiles.js';
+import { accountKey, appMetadataKey, credentialKey } from './keys.js';
+import type { SerializedAccount, SerializedAppMetadata, SerializedCredential } from './schema.js';
+import { targetsIntersect } from './scope-set.js';
+import type { CacheChange, CacheMutation } from './token-cache.js';
+
+/** Lifetime stored for tokens the provider says never expire (GitHub OAuth apps): 10 years. */
+const NON_EXPIRING_SECONDS = 10 * 365 * 24 * 3600;
+
+/** Everything a sign-in or refresh adds to the cache. */
+export interface CacheRecordInput {
+  readonly tokens: TokenResponse;
+  readonly account: AccountInfo;
+  readonly clientId: string;
+  readonly provider: ProviderName;
+  /** Scopes that were requested, used when the server does not echo `scope`. */
+  readonly requestedScopes: readonly string[];
+  /** The claims request the tokens were obtained with, if any. */
+  readonly claims: string | undefined;
+  /** Epoch ms when the response arrived. */
+  readonly receivedAt: number;
+}
+
+function authorityType(provider: ProviderName): string {
+  if (provider === 'entra' || provider === 'entra-v1') return 'MSSTS';
+  if (provider === 'adfs') return 'ADFS';
+  return 'Generic';
+}
+
+const seconds = (ms: number): string => String(Math.floor(ms / 1000));
+
+/**
+ * The cache changes of a token response, in MSAL's schema: the account, its id token, the
+ * access token (replacing tokens of the same account, client, tenant and scheme whose scopes
+ * overlap, as MSAL does), the rotated refresh token and the app metadata.
+ */
+export function recordMutation(input: CacheRecordInput): CacheMutation {
+  const { tokens, account, clientId } = input;
+  const home = account.homeAccountId;
+  const environment = account.environment;
+  const realm = account.tenantId;
+  const now = input.receivedAt;
+  return (doc) => {
+    const changes: CacheChange[] = [];
+    const accountEntity: SerializedAccount = {
+      ...doc.Account[accountKey(home, environment, realm)],
+      home_account_id: home,
+      environment,
+      realm,
+      local_account_id: account.localAccountId,
+      username: account.username,
+      authority_type: authorityType(input.provider),
+      ...(account.name === undefined ? {} : { name: account.name }),
+      ...(tokens.clientInfo === undefined ? {} : { client_info: tokens.clientInfo }),
+      last_modification_time: seconds(now),
+    };
+    changes.push({ section: 'Account', key: accountKey(home, environment, realm), value: accountEntity });
+
+    if (tokens.idToken !== undefined) {
+      const idToken: SerializedCredential = {
+        home_account_id: home,
+        environment,
+        credential_type: 'IdToken',
+        client_id: clientId,
+        secret: tokens.idToken,
+        realm,
+      };
+      changes.push({ section: 'IdToken', key: credentialKey(idToken), value: idToken });
+    }
+
+    const target = (tokens.scopes ?? input.requestedScopes).map((s) => s.toLowerCase()).join(' ');
+    const bearer = tokens.tokenType === 'Bearer';
+    const accessToken: SerializedCredential = {
+      home_account_id: home,
+      environment,
+      credential_type: bearer ? 'AccessToken' : 'AccessToken_With_AuthScheme',
+      client_id: clientId,
+      secret: tokens.accessToken,
+      realm,
+      target,
+      cached_at: seconds(now),
+      expires_on: seconds(now + (tokens.expiresIn ?? NON_EXPIRING_SECONDS) * 1000),
+      extended_expires_on: seconds(now + (tokens.extExpiresIn ?? tokens.expiresIn ?? NON_EXPIRING_SECONDS) * 1000),
+      ...(tokens.refreshIn === undefined ? {} : { refresh_on: seconds(now + tokens.refreshIn * 1000) }),
+      token_type: tokens.tokenType,
+      ...(input.claims === undefined ? {} : { requested_claims: input.claims }),
+    };
+    const atKey = credentialKey(accessToken);
+    for (const [key, existing] of Object.entries(doc.AccessToken)) {
+      if (key === atKey) continue;
+      if (
+        existing.home_account_id === home &&
+        existing.environment === environment &&
+        existing.client_id === clientId &&
+        (existing.realm ?? '') === realm &&
+        (existing.token_type ?? 'Bearer').toLowerCase() === tokens.tokenType.toLowerCase() &&
+        targetsIntersect(existing.target, target)
+      ) {
+        changes.push({ section: 'AccessToken', key, value: undefined });
+      }
+    }
+    changes.push({ section: 'AccessToken', key: atKey, value: accessToken });
+
+    if (tokens.refreshToken !== undefined) {
+      const refreshToken: SerializedCredential = {
+        home_account_id: home,
+        environment,
+        credential_type: 'RefreshToken',
+        client_id: clientId,
+        secret: tokens.refreshToken,
+        ...(tokens.familyId === undefined ? {} : { family_id: tokens.familyId }),
+      };
+      changes.push({ section: 'RefreshToken', key: credentialKey(refreshToken), value: refreshToken });
+    }
+
+    const metadata: SerializedAppMetadata = {
+      client_id: clientId,
+      environment,
+      ...(tokens.familyId === undefined ? {} : { family_id: tokens.familyId }),
+    };
+    changes.push({ section: 'AppMetadata', key: appMetadataKey(environment, clientId), value: metadata });
+    return changes;
+  };
+}
