@@ -1,6 +1,7 @@
 // @ts-check
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import globals from 'globals';
 
 export default tseslint.config(
   { ignores: ['**/dist/**', '**/node_modules/**', 'eslint.config.js'] },
@@ -22,5 +23,11 @@ export default tseslint.config(
       // AbortSignal.reason is typed `any` by the DOM typings; rejecting with it is the standard.
       '@typescript-eslint/prefer-promise-reject-errors': ['error', { allowThrowingAny: true }],
     },
+  },
+  {
+    // Plain ES modules (build scripts, child-process workers) are not in a TS project.
+    files: ['**/*.mjs'],
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: { ...tseslint.configs.disableTypeChecked.languageOptions, globals: globals.node },
   },
 );

@@ -1,3 +1,4 @@
+import { cacheEnvironment } from './authority/environment.js';
 import type { ClientInfo } from './client-info.js';
 import type { IdTokenClaims } from './id-token.js';
 
@@ -8,7 +9,7 @@ import type { IdTokenClaims } from './id-token.js';
 export interface AccountInfo {
   /** `uid.utid` from Entra's client_info, else `sub` (MSAL's convention). */
   readonly homeAccountId: string;
-  /** Host of the authority (`login.microsoftonline.com`). */
+  /** The authority's host as MSAL records it (`login.windows.net` for Entra's public cloud, as MSAL writes it). */
   readonly environment: string;
   /** `tid`, or the authority's tenant segment, or empty. */
   readonly tenantId: string;
@@ -34,9 +35,14 @@ export function accountFromClaims(
   const tenantId = claim(claims, 'tid') ?? clientInfo?.utid ?? '';
   return Object.freeze({
     homeAccountId: clientInfo === undefined ? sub : `${clientInfo.uid}.${clientInfo.utid}`,
-    environment: new URL(authority).host,
+    environment: cacheEnvironment(new URL(authority).host),
     tenantId,
-    username: claim(claims, 'preferred_username') ?? claim(claims, 'upn') ?? claim(claims, 'email') ?? claim(claims, 'login') ?? '',
+    username:
+      claim(claims, 'preferred_username') ??
+      claim(claims, 'upn') ??
+      claim(claims, 'email') ??
+      claim(claims, 'login') ??
+      '',
     localAccountId: claim(claims, 'oid') ?? sub,
     name: claim(claims, 'name'),
   });

@@ -79,11 +79,17 @@ export class AuthorizationDeclinedError extends DeviceLoginError {
 export class DeviceCodeExpiredError extends DeviceLoginError {
   readonly code = 'device_code_expired' as const;
   readonly server: ServerErrorDetails | undefined;
-  constructor(response?: OAuthErrorResponse) {
+  /**
+   * @param response the server's `expired_token` answer, when the server reported it.
+   * @param lastFailure the last transient failure (network, 5xx) seen while polling, if the
+   * code ran out while the server was unreachable: kept as `cause`.
+   */
+  constructor(response?: OAuthErrorResponse, lastFailure?: unknown) {
     super(
       response === undefined
         ? 'The device code expired before the sign-in was completed (checked by the client). Start again.'
         : 'The device code expired before the sign-in was completed. Start again.',
+      lastFailure === undefined ? undefined : { cause: lastFailure },
     );
     this.server = response === undefined ? undefined : details(response);
   }

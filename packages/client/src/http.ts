@@ -21,7 +21,11 @@ export interface RequestOptions {
  * pure `process*` functions.
  */
 export interface HttpTransport {
-  postForm(url: string, parameters: Readonly<Record<string, string | undefined>>, options?: RequestOptions): Promise<ReceivedResponse>;
+  postForm(
+    url: string,
+    parameters: Readonly<Record<string, string | undefined>>,
+    options?: RequestOptions,
+  ): Promise<ReceivedResponse>;
   get(url: string, options?: RequestOptions): Promise<ReceivedResponse>;
 }
 

@@ -1,4 +1,5 @@
-import { createLocalJWKSet, decodeJwt, errors as joseErrors, jwtVerify, type JSONWebKeySet, type JWTPayload } from 'jose';
+import type { JSONWebKeySet, JWTPayload } from 'jose';
+import { loadJose, type Jose } from './jose.js';
 import { processResponse, type Clock } from '@devicelogin/protocol';
 import { ConfigurationError, IdTokenValidationError, ServerError } from './errors.js';
 import type { HttpTransport } from './http.js';
@@ -45,14 +46,15 @@ export class JwksCache {
       const status = processed.kind === 'oauth_error' ? processed.error.status : processed.status;
       throw new ServerError(`The signing keys could not be fetched (HTTP ${status}).`, { status });
     }
-    if (!isJwks(processed.value)) throw new IdTokenValidationError('jwks_invalid', 'the JWKS document has no keys array');
+    if (!isJwks(processed.value))
+      throw new IdTokenValidationError('jwks_invalid', 'the JWKS document has no keys array');
     this.#sets.set(url, { keys: processed.value, fetchedAt: this.#clock.now() });
     return processed.value;
   }
 }
 
-function fail(error: unknown): never {
-  if (error instanceof joseErrors.JOSEError) {
+function fail(jose: Jose, error: unknown): never {
+  if (error instanceof jose.errors.JOSEError) {
     throw new IdTokenValidationError(error.code, error.message, error);
   }
   throw error;
@@ -66,7 +68,13 @@ function fail(error: unknown): never {
  * the same claims are checked without the signature.
  * @throws {IdTokenValidationError} with jose's error code as `reason`.
  */
-export async function validateIdToken(idToken: string, expectations: IdTokenExpectations, jwks: JwksCache): Promise<IdTokenClaims> {
+export async function validateIdToken(
+  idToken: string,
+  expectations: IdTokenExpectations,
+  jwks: JwksCache,
+): Promise<IdTokenClaims> {
+  const jose = await loadJose();
+  const { createLocalJWKSet, decodeJwt, jwtVerify } = jose;
   const currentDate = new Date(expectations.clock.now());
   let claims: JWTPayload;
   if (expectations.mode === 'verify') {
@@ -78,19 +86,19 @@ export async function validateIdToken(idToken: string, expectations: IdTokenExpe
     try {
       claims = (await jwtVerify(idToken, createLocalJWKSet(await jwks.get(uri, expectations.signal)), options)).payload;
     } catch (error) {
-      if (!(error instanceof joseErrors.JWKSNoMatchingKey)) fail(error);
+      if (!(error instanceof jose.errors.JWKSNoMatchingKey)) fail(jose, error);
       try {
         const refreshed = await jwks.get(uri, expectations.signal, true);
         claims = (await jwtVerify(idToken, createLocalJWKSet(refreshed), options)).payload;
       } catch (retryError) {
-        fail(retryError);
+        fail(jose, retryError);
       }
     }
   } else {
     try {
       claims = decodeJwt(idToken);
     } catch (error) {
-      fail(error);
+      fail(jose, error);
     }
     checkDecodedClaims(claims, expectations, currentDate.getTime() / 1000);
   }

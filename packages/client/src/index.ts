@@ -26,7 +26,13 @@ export type { IdTokenClaims } from './id-token.js';
 export type { FetchLike } from './proxy.js';
 export type { Logger, LogLevel } from './logger.js';
 export { PROVIDER_PROFILES, isProviderName } from './authority/profiles.js';
-export type { ProviderName, ProviderProfile, EndpointTemplates, PollErrorKind, FlowNotEnabledRule } from './authority/profiles.js';
+export type {
+  ProviderName,
+  ProviderProfile,
+  EndpointTemplates,
+  PollErrorKind,
+  FlowNotEnabledRule,
+} from './authority/profiles.js';
 export { AADSTS_HINTS } from './authority/entra-hints.js';
 export {
   DeviceLoginError,
@@ -51,3 +57,11 @@ export {
 } from './errors.js';
 export type { ClientError, ClientErrorCode, ServerErrorDetails } from './errors.js';
 export type { Clock } from '@devicelogin/protocol';
+export { createFilePersistence, DEFAULT_LOCK_TIMEOUT_MS, DEFAULT_STALE_LOCK_MS } from './cache/file-persistence.js';
+export type { FilePersistenceOptions } from './cache/file-persistence.js';
+export { createDefaultPersistence, PLAINTEXT_ENV } from './cache/default-persistence.js';
+export type { DefaultPersistenceOptions } from './cache/default-persistence.js';
+export { keyringKeyProvider, staticKeyProvider, keyringAccountFor, KEYRING_SERVICE } from './cache/key-provider.js';
+export type { KeyProvider, KeyringKeyProviderOptions, KeyringEntry, OpenKeyringEntry } from './cache/key-provider.js';
+export type { ProcessInfo } from './cache/file-lock.js';
+export type { CacheFileSystem } from './cache/fs-port.js';

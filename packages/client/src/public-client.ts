@@ -1,10 +1,11 @@
+import { sameEnvironment } from './authority/environment.js';
 import { resolveConfig, type PublicClientConfiguration, type ResolvedConfig } from './config.js';
 import { resolveEndpoints, type ResolvedEndpoints } from './authority/endpoints.js';
 import { InvalidFlowError } from './errors.js';
 import { JwksCache, validateIdToken, type IdTokenClaims } from './id-token.js';
 import { buildResult, type AuthenticationResult } from './result.js';
 import { checkFlow, type DeviceCodeFlow, type DeviceCodeInfo } from './flows/device-code-flow.js';
-import { runOperation, type OperationContext, type OperationOptions } from './flows/operation.js';
+import { raceAbort, runOperation, type OperationContext, type OperationOptions } from './flows/operation.js';
 import { pollForToken } from './flows/poll.js';
 import { startFlow, type DeviceCodeRequest } from './flows/start.js';
 import { acquireTokenSilently, type SilentRequest } from './flows/silent.js';
@@ -139,7 +140,7 @@ export class PublicClientApplication {
     await this.#cache.write(() => [
       ...this.#cache
         .accountsByHomeId(account.homeAccountId)
-        .filter((a) => a.value.environment.toLowerCase() === account.environment.toLowerCase())
+        .filter((a) => sameEnvironment(a.value.environment, account.environment))
         .map((a) => ({ section: 'Account' as const, key: a.key, value: undefined })),
       ...this.#cache
         .credentialsOf(account.homeAccountId, account.environment)
@@ -166,11 +167,16 @@ export class PublicClientApplication {
    * @throws {FlowNotEnabledError}, {ServerError}, {NetworkError}, {InvalidResponseError}, {IdTokenValidationError}.
    */
   async acquireTokenByDeviceCode(options: DeviceCodeOptions): Promise<AuthenticationResult> {
+    if (typeof options?.onDeviceCode !== 'function') {
+      throw new ConfigurationError('onDeviceCode', 'must be a function that shows the code to the user');
+    }
     return runOperation(this.#config.clock, options, async (context) => {
-      const { info, flow } = await startFlow(this.#config, await this.#resolveEndpoints(context), options, context);
-      await options.onDeviceCode(info);
+      const endpoints = await this.#resolveEndpoints(context);
+      const { info, flow } = await startFlow(this.#config, endpoints, options, context);
+      // The callback cannot be interrupted, but the caller's signal and timeout still end the wait.
+      await raceAbort(Promise.resolve(options.onDeviceCode(info)), context.signal);
       context.signal.throwIfAborted();
-      return this.#complete(flow, context);
+      return this.#complete(flow, endpoints, context);
     });
   }
 
@@ -192,14 +198,30 @@ export class PublicClientApplication {
    * and must belong to this client id and authority).
    * @throws {InvalidFlowError} when the flow is malformed or belongs to another client.
    */
-  async completeDeviceCode(flow: DeviceCodeFlow, options: CompleteDeviceCodeOptions = {}): Promise<AuthenticationResult> {
+  async completeDeviceCode(
+    flow: DeviceCodeFlow,
+    options: CompleteDeviceCodeOptions = {},
+  ): Promise<AuthenticationResult> {
     const checked = checkFlow(flow);
     if (checked.clientId !== this.#config.clientId) throw new InvalidFlowError('clientId', 'belongs to another client');
-    if (checked.authority !== this.#config.authority) throw new InvalidFlowError('authority', 'belongs to another authority');
-    return runOperation(this.#config.clock, options, (context) => this.#complete(checked, context));
+    if (checked.authority !== this.#config.authority)
+      throw new InvalidFlowError('authority', 'belongs to another authority');
+    return runOperation(this.#config.clock, options, async (context) => {
+      // A stored flow is input: where to send the device code and which keys and issuer to
+      // trust come from this client's configuration, never from the flow.
+      const endpoints = await this.#resolveEndpoints(context);
+      if (checked.tokenEndpoint !== endpoints.token) {
+        throw new InvalidFlowError('tokenEndpoint', "does not match this client's token endpoint");
+      }
+      return this.#complete(checked, endpoints, context);
+    });
   }
 
-  async #complete(flow: DeviceCodeFlow, context: OperationContext): Promise<AuthenticationResult> {
+  async #complete(
+    flow: DeviceCodeFlow,
+    endpoints: ResolvedEndpoints,
+    context: OperationContext,
+  ): Promise<AuthenticationResult> {
     const config = this.#config;
     const profile = config.profile;
     const tokens = await pollForToken(
@@ -207,10 +229,11 @@ export class PublicClientApplication {
         http: config.http,
         clock: config.clock,
         profile,
-        tokenEndpoint: flow.tokenEndpoint,
+        tokenEndpoint: endpoints.token,
         expiresAt: flow.expiresAt,
         interval: flow.interval,
         log: config.log,
+        secrets: [flow.userCode],
         parameters: {
           grant_type: profile.grantType,
           client_id: config.clientId,
@@ -230,8 +253,8 @@ export class PublicClientApplication {
         {
           mode: profile.idToken,
           clientId: config.clientId,
-          issuer: flow.issuer,
-          jwksUri: flow.jwksUri,
+          issuer: endpoints.issuer,
+          jwksUri: endpoints.jwks,
           clock: config.clock,
           clockSkewSeconds: config.clockSkewSeconds,
           signal: context.signal,
@@ -239,19 +262,33 @@ export class PublicClientApplication {
         this.#jwks,
       );
     }
-    const result = buildResult({ tokens, claims, requestedScopes: flow.scopes, authority: config.authority, receivedAt });
+    const result = buildResult({
+      tokens,
+      claims,
+      requestedScopes: flow.scopes,
+      authority: config.authority,
+      receivedAt,
+    });
     if (result.account !== undefined) {
-      await this.#cache.write(
-        recordMutation({
-          tokens,
-          account: result.account,
-          clientId: config.clientId,
-          provider: profile.name,
-          requestedScopes: flow.scopes,
-          claims: flow.claims,
-          receivedAt,
-        }),
-      );
+      try {
+        await this.#cache.write(
+          recordMutation({
+            tokens,
+            account: result.account,
+            clientId: config.clientId,
+            provider: profile.name,
+            requestedScopes: flow.scopes,
+            claims: flow.claims,
+            receivedAt,
+          }),
+        );
+      } catch (error) {
+        // The user has approved and the tokens are valid: losing them because the cache could
+        // not be written (disk full, lock held) would waste the sign-in. The failure is reported,
+        // not hidden; the next silent call will ask for interaction if nothing was saved.
+        const code = error instanceof Error && 'code' in error ? String(error.code) : 'error';
+        config.log('warn', `The sign-in succeeded but the token cache could not be saved (${code})`);
+      }
     }
     return result;
   }

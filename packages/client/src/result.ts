@@ -43,7 +43,8 @@ export function buildResult(options: {
   readonly receivedAt: number;
 }): AuthenticationResult {
   const { tokens, claims, receivedAt } = options;
-  const at = (seconds: number | undefined): Date | undefined => (seconds === undefined ? undefined : new Date(receivedAt + seconds * 1000));
+  const at = (seconds: number | undefined): Date | undefined =>
+    seconds === undefined ? undefined : new Date(receivedAt + seconds * 1000);
   const clientInfo = tokens.clientInfo === undefined ? undefined : decodeClientInfo(tokens.clientInfo);
   return Object.freeze({
     accessToken: tokens.accessToken,

@@ -3,6 +3,8 @@ import { fakeClock, stuckClock } from '@devicelogin/test-utils';
 import {
   AuthorizationDeclinedError,
   CancelledError,
+  ConfigurationError,
+  TimeoutError,
   DeviceCodeExpiredError,
   PublicClientApplication,
   type DeviceCodeInfo,
@@ -112,6 +114,26 @@ describe('acquireTokenByDeviceCode against a generic discovery provider', () => 
     await clock.sleeping;
     controller.abort();
     await expect(pending).rejects.toBeInstanceOf(CancelledError);
+    expect(provider.tokenCalls).toHaveLength(0);
+  });
+
+  it('a missing onDeviceCode is a ConfigurationError before any request', async () => {
+    provider = await startFakeProvider({ token: () => tokenReply() });
+    const options = { scopes: ['x'] } as unknown as Parameters<PublicClientApplication['acquireTokenByDeviceCode']>[0];
+    await expect(app(provider).acquireTokenByDeviceCode(options)).rejects.toBeInstanceOf(ConfigurationError);
+    expect(provider.deviceCalls).toHaveLength(0);
+  });
+
+  it('an onDeviceCode that never returns still ends at timeoutMs', async () => {
+    provider = await startFakeProvider({ token: () => tokenReply() });
+    const error = await app(provider)
+      .acquireTokenByDeviceCode({
+        scopes: ['x'],
+        timeoutMs: 50,
+        onDeviceCode: () => new Promise<void>(() => undefined),
+      })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TimeoutError);
     expect(provider.tokenCalls).toHaveLength(0);
   });
 });

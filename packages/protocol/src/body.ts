@@ -8,12 +8,22 @@ function mediaType(contentType: string | null): string {
   return (contentType ?? '').split(';')[0]!.trim().toLowerCase();
 }
 
+/**
+ * Where JSON.parse failed (" at position N"), or nothing. Only the position is kept: V8's message
+ * quotes the text around the error, which may hold a device code, user code or token.
+ */
+function jsonErrorPosition(error: unknown): string {
+  const match = error instanceof SyntaxError ? /position (\d+)/.exec(error.message) : null;
+  return match === null ? '' : ` at position ${match[1]}`;
+}
+
 function parseJson(text: string, status: number): ParsedBody {
   let value: unknown;
   try {
     value = JSON.parse(text);
-  } catch (cause) {
-    throw new InvalidResponseError('body', 'is not valid JSON', { status, cause });
+  } catch (error) {
+    // Not chained as `cause`: its message would carry part of the body (see jsonErrorPosition).
+    throw new InvalidResponseError('body', `is not valid JSON${jsonErrorPosition(error)}`, { status });
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new InvalidResponseError('body', 'is not a JSON object', { status });

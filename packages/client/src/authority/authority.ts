@@ -1,3 +1,4 @@
+import { issuerHost } from './environment.js';
 import { ConfigurationError } from '../errors.js';
 import type { ProviderName, ProviderProfile } from './profiles.js';
 
@@ -58,7 +59,10 @@ export function normalizeAuthority(raw: string, profile: ProviderProfile): strin
   if (profile.name === 'entra' || profile.name === 'entra-v1') {
     const tenant = segments[0];
     if (tenant === undefined) {
-      throw new ConfigurationError('auth.authority', 'must name a tenant: common, organizations, consumers, a tenant id or a domain');
+      throw new ConfigurationError(
+        'auth.authority',
+        'must name a tenant: common, organizations, consumers, a tenant id or a domain',
+      );
     }
     return `${url.origin}/${tenant}`;
   }
@@ -66,7 +70,16 @@ export function normalizeAuthority(raw: string, profile: ProviderProfile): strin
   return segments.length === 0 ? url.origin : `${url.origin}/${segments.join('/')}`;
 }
 
-/** Fills `{authority}` and `{origin}` in an endpoint template. */
+/**
+ * Fills `{authority}`, `{origin}` and `{issuerorigin}` in an endpoint template. `{issuerorigin}`
+ * is the origin Entra puts in token issuers: the cloud's network host for Microsoft aliases
+ * (`login.windows.net` → `https://login.microsoftonline.com`), the authority's origin elsewhere.
+ */
 export function expandTemplate(template: string, authority: string): string {
-  return template.replaceAll('{authority}', authority).replaceAll('{origin}', new URL(authority).origin);
+  const url = new URL(authority);
+  const issuer = issuerHost(url.hostname);
+  return template
+    .replaceAll('{authority}', authority)
+    .replaceAll('{origin}', url.origin)
+    .replaceAll('{issuerorigin}', issuer === url.hostname.toLowerCase() ? url.origin : `https://${issuer}`);
 }

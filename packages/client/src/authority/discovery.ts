@@ -1,8 +1,4 @@
-import {
-  InvalidResponseError,
-  processMetadataResponse,
-  type AuthorizationServerMetadata,
-} from '@devicelogin/protocol';
+import { InvalidResponseError, processMetadataResponse, type AuthorizationServerMetadata } from '@devicelogin/protocol';
 import { ServerError } from '../errors.js';
 import type { HttpTransport } from '../http.js';
 
@@ -34,7 +30,10 @@ export async function discoverMetadata(
     const processed = processMetadataResponse(await http.get(candidate, { signal }));
     if (processed.kind === 'ok') {
       if (withoutTrailingSlash(processed.value.issuer) !== withoutTrailingSlash(authority)) {
-        throw new InvalidResponseError('issuer', `(${processed.value.issuer}) does not match the authority ${authority}`);
+        throw new InvalidResponseError(
+          'issuer',
+          `(${processed.value.issuer}) does not match the authority ${authority}`,
+        );
       }
       return processed.value;
     }

@@ -12,22 +12,21 @@ export interface ResolvedEndpoints {
   readonly issuer: string | undefined;
 }
 
-/**
- * Resolves the endpoints of a configuration: explicit `auth.endpoints` first, then the
- * profile's templates, then discovery (one request, its result kept by the caller).
- */
-export async function resolveEndpoints(config: ResolvedConfig, signal: AbortSignal | undefined): Promise<ResolvedEndpoints> {
+/** Endpoints from explicit settings, templates or discovery (one request, kept by the caller). */
+async function findEndpoints(config: ResolvedConfig, signal: AbortSignal | undefined): Promise<ResolvedEndpoints> {
   if (config.endpoints !== undefined) {
     return Object.freeze({
       deviceAuthorization: config.endpoints.deviceAuthorization,
       token: config.endpoints.token,
       jwks: config.endpoints.jwks,
-      issuer: config.endpoints.issuer,
+      // OIDC Core §3.1.3.7: the issuer is always checked; without an explicit one it is the authority.
+      issuer: config.endpoints.issuer ?? config.authority,
     });
   }
   const templates = config.profile.endpoints;
   if (templates !== 'discovery') {
-    const expand = (t: string | undefined): string | undefined => (t === undefined ? undefined : expandTemplate(t, config.authority));
+    const expand = (t: string | undefined): string | undefined =>
+      t === undefined ? undefined : expandTemplate(t, config.authority);
     return Object.freeze({
       deviceAuthorization: expandTemplate(templates.deviceAuthorization, config.authority),
       token: expandTemplate(templates.token, config.authority),
@@ -48,4 +47,29 @@ export async function resolveEndpoints(config: ResolvedConfig, signal: AbortSign
     jwks: metadata.jwksUri,
     issuer: metadata.issuer,
   });
+}
+
+/**
+ * Resolves the endpoints of a configuration: explicit `auth.endpoints` first, then the
+ * profile's templates, then discovery. With an https authority every endpoint must be https
+ * too (a discovery document must not downgrade the device code or tokens to plain http).
+ * @throws {ConfigurationError} naming the endpoint that is not https.
+ */
+export async function resolveEndpoints(
+  config: ResolvedConfig,
+  signal: AbortSignal | undefined,
+): Promise<ResolvedEndpoints> {
+  const endpoints = await findEndpoints(config, signal);
+  if (new URL(config.authority).protocol === 'https:') {
+    for (const [name, url] of [
+      ['deviceAuthorization', endpoints.deviceAuthorization],
+      ['token', endpoints.token],
+      ['jwks', endpoints.jwks],
+    ] as const) {
+      if (url !== undefined && new URL(url).protocol !== 'https:') {
+        throw new ConfigurationError(`endpoints.${name}`, `(${url}) must use https like the authority`);
+      }
+    }
+  }
+  return endpoints;
 }

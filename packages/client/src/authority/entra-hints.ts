@@ -10,11 +10,13 @@ export const AADSTS_HINTS: Readonly<Record<number, string>> = Object.freeze({
   9002332: 'This app only accepts work or school accounts: do not use the /consumers authority.',
   7000218:
     'The app registration does not allow public client flows: set "Allow public client flows" to Yes under Authentication.',
-  53003: "Conditional Access blocked the sign-in: the tenant's policy may block the device code flow; ask an administrator.",
+  53003:
+    "Conditional Access blocked the sign-in: the tenant's policy may block the device code flow; ask an administrator.",
   50097: 'Device authentication is required by policy: sign in from a managed (registered) device.',
   90119: 'The user code is invalid or was already used: start the sign-in again.',
   90120: 'The device code flow is not allowed for this account type: use another authority or account.',
-  50196: 'The client polled too fast: it will slow down; if this repeats, check the polling interval.',
+  50196:
+    'The client polled faster than the server allows: start again; if this repeats, report it (the client honours the advertised interval).',
   700082: 'The refresh token expired from inactivity: sign in again.',
   70008: 'The refresh token or grant expired: sign in again.',
   70043: 'The refresh token expired because of a sign-in frequency policy: sign in again.',

@@ -5,15 +5,7 @@
 
 /** Names of the built-in provider profiles. */
 export type ProviderName =
-  | 'entra'
-  | 'entra-v1'
-  | 'adfs'
-  | 'github'
-  | 'google'
-  | 'auth0'
-  | 'okta'
-  | 'keycloak'
-  | 'generic';
+  'entra' | 'entra-v1' | 'adfs' | 'github' | 'google' | 'auth0' | 'okta' | 'keycloak' | 'generic';
 
 /**
  * Endpoint URL templates. Placeholders: `{authority}` (the authority URL without trailing
@@ -106,7 +98,7 @@ export const PROVIDER_PROFILES: Readonly<Record<ProviderName, ProviderProfile>> 
       deviceAuthorization: '{authority}/oauth2/v2.0/devicecode',
       token: '{authority}/oauth2/v2.0/token',
       jwks: '{authority}/discovery/v2.0/keys',
-      issuer: '{origin}/{tenantid}/v2.0',
+      issuer: '{issuerorigin}/{tenantid}/v2.0',
     },
     defaultScopes: OIDC_SCOPES,
     clientInfo: true,
@@ -155,7 +147,7 @@ export const PROVIDER_PROFILES: Readonly<Record<ProviderName, ProviderProfile>> 
     errorAliases: { incorrect_device_code: 'bad_verification_code' },
     flowNotEnabled: [{ error: 'device_flow_disabled' }, RFC_UNAUTHORIZED],
     flowNotEnabledHint:
-      "In GitHub, open Settings → Developer settings → OAuth Apps (or GitHub Apps) → your app, tick \"Enable Device Flow\", and save.",
+      'In GitHub, open Settings → Developer settings → OAuth Apps (or GitHub Apps) → your app, tick "Enable Device Flow", and save.',
   },
   google: {
     ...base,

@@ -1,4 +1,4 @@
-import { decodeJwt } from 'jose';
+import type { Jose } from '../jose.js';
 import type { AccountInfo } from '../account.js';
 import type { IdTokenClaims } from '../id-token.js';
 import type { AuthenticationResult } from '../result.js';
@@ -19,12 +19,12 @@ export function accountInfoOf(entry: SerializedAccount): AccountInfo {
 const date = (value: string | undefined): Date | undefined =>
   value === undefined || value === '' || !Number.isFinite(Number(value)) ? undefined : new Date(Number(value) * 1000);
 
-function claimsOf(idToken: SerializedCredential | undefined): IdTokenClaims | undefined {
+function claimsOf(jose: Jose, idToken: SerializedCredential | undefined): IdTokenClaims | undefined {
   if (idToken === undefined) return undefined;
   try {
     // Verified when it was stored; a cache shared with MSAL may hold tokens MSAL did not verify
     // either: the claims are informational, never used for authorisation here.
-    return Object.freeze({ ...decodeJwt(idToken.secret) });
+    return Object.freeze({ ...jose.decodeJwt(idToken.secret) });
   } catch {
     return undefined;
   }
@@ -32,6 +32,7 @@ function claimsOf(idToken: SerializedCredential | undefined): IdTokenClaims | un
 
 /** An {@link AuthenticationResult} served from the cache. */
 export function cachedResult(
+  jose: Jose,
   accessToken: SerializedCredential,
   idToken: SerializedCredential | undefined,
   account: SerializedAccount,
@@ -45,7 +46,7 @@ export function cachedResult(
     extExpiresOn: date(accessToken.extended_expires_on),
     refreshOn: date(accessToken.refresh_on),
     idToken: idToken?.secret,
-    idTokenClaims: claimsOf(idToken),
+    idTokenClaims: claimsOf(jose, idToken),
     account: accountInfoOf(account),
     refreshToken: undefined,
     familyId: undefined,

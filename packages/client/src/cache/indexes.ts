@@ -1,21 +1,30 @@
+import { cacheEnvironment } from '../authority/environment.js';
 import type { SerializedAccount, SerializedCache, SerializedCredential, SectionName } from './schema.js';
 
 const lower = (s: string | undefined): string => (s ?? '').toLowerCase();
+/** Environments are compared in canonical form: Microsoft aliases name one cloud. */
+const env = (s: string): string => cacheEnvironment(s);
 
 /** Partition of an access token: everything but the scopes. */
-export function accessTokenPartition(home: string, environment: string, clientId: string, realm: string, tokenType: string): string {
+export function accessTokenPartition(
+  home: string,
+  environment: string,
+  clientId: string,
+  realm: string,
+  tokenType: string,
+): string {
   const scheme = lower(tokenType) === 'bearer' || tokenType === '' ? '' : lower(tokenType);
-  return [lower(home), lower(environment), lower(clientId), lower(realm), scheme].join('|');
+  return [lower(home), env(environment), lower(clientId), lower(realm), scheme].join('|');
 }
 
 /** Slot of a refresh token: the account and the client id or family id. */
 export function refreshTokenSlot(home: string, environment: string, clientOrFamily: string): string {
-  return [lower(home), lower(environment), lower(clientOrFamily)].join('|');
+  return [lower(home), env(environment), lower(clientOrFamily)].join('|');
 }
 
 /** Slot of an id token. */
 export function idTokenSlot(home: string, environment: string, clientId: string, realm: string): string {
-  return [lower(home), lower(environment), lower(clientId), lower(realm)].join('|');
+  return [lower(home), env(environment), lower(clientId), lower(realm)].join('|');
 }
 
 function addTo(map: Map<string, Set<string>>, slot: string, key: string): void {
@@ -47,7 +56,8 @@ export class CacheIndexes {
   static of(doc: SerializedCache): CacheIndexes {
     const indexes = new CacheIndexes();
     for (const section of ['Account', 'AccessToken', 'RefreshToken', 'IdToken'] as const) {
-      for (const [key, value] of Object.entries(doc[section])) indexes.add(section, key, value);
+      for (const [key, value] of Object.entries(doc[section] as Record<string, object>))
+        indexes.add(section, key, value);
     }
     return indexes;
   }
@@ -79,7 +89,11 @@ export class CacheIndexes {
       }
       case 'AccessToken': {
         const c = value as SerializedCredential;
-        op(this.accessTokens, accessTokenPartition(c.home_account_id, c.environment, c.client_id, c.realm ?? '', c.token_type ?? ''), key);
+        op(
+          this.accessTokens,
+          accessTokenPartition(c.home_account_id, c.environment, c.client_id, c.realm ?? '', c.token_type ?? ''),
+          key,
+        );
         return;
       }
       case 'RefreshToken': {

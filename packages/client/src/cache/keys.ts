@@ -6,7 +6,9 @@
 /** `{home_account_id}-{environment}-{home tenant or realm}` */
 export function accountKey(homeAccountId: string, environment: string, realm: string): string {
   const homeTenant = homeAccountId.split('.')[1];
-  return [homeAccountId, environment, homeTenant !== undefined && homeTenant !== '' ? homeTenant : realm].join('-').toLowerCase();
+  return [homeAccountId, environment, homeTenant !== undefined && homeTenant !== '' ? homeTenant : realm]
+    .join('-')
+    .toLowerCase();
 }
 
 /** The fields a credential key is made of. */

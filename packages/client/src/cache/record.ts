@@ -1,3 +1,4 @@
+import { sameEnvironment } from '../authority/environment.js';
 import type { TokenResponse } from '@devicelogin/protocol';
 import type { AccountInfo } from '../account.js';
 import type { ProviderName } from '../authority/profiles.js';
@@ -30,6 +31,34 @@ function authorityType(provider: ProviderName): string {
 }
 
 const seconds = (ms: number): string => String(Math.floor(ms / 1000));
+
+/** Credential and app metadata fields this module writes; any other field came from another MSAL. */
+const KNOWN_FIELDS: ReadonlySet<string> = new Set([
+  'home_account_id',
+  'environment',
+  'credential_type',
+  'client_id',
+  'secret',
+  'realm',
+  'target',
+  'cached_at',
+  'expires_on',
+  'extended_expires_on',
+  'refresh_on',
+  'token_type',
+  'family_id',
+  'requested_claims',
+]);
+
+/**
+ * The fields of an entry about to be rewritten under the same key that this module does not
+ * write (added by a newer MSAL): kept, as msal-node keeps them (it merges into the stored entry).
+ * Known fields are not carried over, so that a stale `refresh_on` or claims request never sticks.
+ */
+function unknownFields(existing: object | undefined): Record<string, unknown> {
+  if (existing === undefined) return {};
+  return Object.fromEntries(Object.entries(existing).filter(([field]) => !KNOWN_FIELDS.has(field)));
+}
 
 /**
  * The cache changes of a token response, in MSAL's schema: the account, its id token, the
@@ -67,7 +96,8 @@ export function recordMutation(input: CacheRecordInput): CacheMutation {
         secret: tokens.idToken,
         realm,
       };
-      changes.push({ section: 'IdToken', key: credentialKey(idToken), value: idToken });
+      const idKey = credentialKey(idToken);
+      changes.push({ section: 'IdToken', key: idKey, value: { ...unknownFields(doc.IdToken[idKey]), ...idToken } });
     }
 
     const target = (tokens.scopes ?? input.requestedScopes).map((s) => s.toLowerCase()).join(' ');
@@ -92,7 +122,7 @@ export function recordMutation(input: CacheRecordInput): CacheMutation {
       if (key === atKey) continue;
       if (
         existing.home_account_id === home &&
-        existing.environment === environment &&
+        sameEnvironment(existing.environment, environment) &&
         existing.client_id === clientId &&
         (existing.realm ?? '') === realm &&
         (existing.token_type ?? 'Bearer').toLowerCase() === tokens.tokenType.toLowerCase() &&
@@ -101,7 +131,11 @@ export function recordMutation(input: CacheRecordInput): CacheMutation {
         changes.push({ section: 'AccessToken', key, value: undefined });
       }
     }
-    changes.push({ section: 'AccessToken', key: atKey, value: accessToken });
+    changes.push({
+      section: 'AccessToken',
+      key: atKey,
+      value: { ...unknownFields(doc.AccessToken[atKey]), ...accessToken },
+    });
 
     if (tokens.refreshToken !== undefined) {
       const refreshToken: SerializedCredential = {
@@ -112,7 +146,12 @@ export function recordMutation(input: CacheRecordInput): CacheMutation {
         secret: tokens.refreshToken,
         ...(tokens.familyId === undefined ? {} : { family_id: tokens.familyId }),
       };
-      changes.push({ section: 'RefreshToken', key: credentialKey(refreshToken), value: refreshToken });
+      const rtKey = credentialKey(refreshToken);
+      changes.push({
+        section: 'RefreshToken',
+        key: rtKey,
+        value: { ...unknownFields(doc.RefreshToken[rtKey]), ...refreshToken },
+      });
     }
 
     const metadata: SerializedAppMetadata = {
@@ -120,7 +159,12 @@ export function recordMutation(input: CacheRecordInput): CacheMutation {
       environment,
       ...(tokens.familyId === undefined ? {} : { family_id: tokens.familyId }),
     };
-    changes.push({ section: 'AppMetadata', key: appMetadataKey(environment, clientId), value: metadata });
+    const metadataKey = appMetadataKey(environment, clientId);
+    changes.push({
+      section: 'AppMetadata',
+      key: metadataKey,
+      value: { ...unknownFields(doc.AppMetadata[metadataKey]), ...metadata },
+    });
     return changes;
   };
 }

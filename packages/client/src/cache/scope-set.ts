@@ -13,7 +13,12 @@ export function searchScopes(scopes: readonly string[]): string[] {
 
 /** True when the space-separated `target` contains every scope of `wanted` (case-insensitive). */
 export function targetContains(target: string | undefined, wanted: readonly string[]): boolean {
-  const have = new Set((target ?? '').toLowerCase().split(/\s+/).filter((s) => s !== ''));
+  const have = new Set(
+    (target ?? '')
+      .toLowerCase()
+      .split(/\s+/)
+      .filter((s) => s !== ''),
+  );
   return wanted.every((scope) => have.has(scope));
 }
 

@@ -1,3 +1,4 @@
+import { cacheEnvironment } from '../authority/environment.js';
 import { ConfigurationError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { CacheIndexes, accessTokenPartition, idTokenSlot, refreshTokenSlot } from './indexes.js';
@@ -131,7 +132,13 @@ export class TokenCache {
    * the one that expires last.
    */
   findAccessToken(query: AccessTokenQuery): Keyed<SerializedCredential> | undefined {
-    const partition = accessTokenPartition(query.homeAccountId, query.environment, query.clientId, query.realm, query.tokenType);
+    const partition = accessTokenPartition(
+      query.homeAccountId,
+      query.environment,
+      query.clientId,
+      query.realm,
+      query.tokenType,
+    );
     let best: Keyed<SerializedCredential> | undefined;
     for (const candidate of this.#entries('AccessToken', this.#indexes.accessTokens.get(partition))) {
       if (!targetContains(candidate.value.target, query.scopes)) continue;
@@ -141,7 +148,13 @@ export class TokenCache {
   }
 
   /** Access tokens of one partition (for replacing overlapping tokens on write). */
-  accessTokensOfPartition(homeAccountId: string, environment: string, clientId: string, realm: string, tokenType: string): Keyed<SerializedCredential>[] {
+  accessTokensOfPartition(
+    homeAccountId: string,
+    environment: string,
+    clientId: string,
+    realm: string,
+    tokenType: string,
+  ): Keyed<SerializedCredential>[] {
     return this.#entries(
       'AccessToken',
       this.#indexes.accessTokens.get(accessTokenPartition(homeAccountId, environment, clientId, realm, tokenType)),
@@ -149,23 +162,39 @@ export class TokenCache {
   }
 
   /** The refresh token of an account for a client id, or for a family id (`foci-1`). */
-  findRefreshToken(homeAccountId: string, environment: string, clientOrFamily: string): Keyed<SerializedCredential> | undefined {
-    return this.#entries('RefreshToken', this.#indexes.refreshTokens.get(refreshTokenSlot(homeAccountId, environment, clientOrFamily)))[0];
+  findRefreshToken(
+    homeAccountId: string,
+    environment: string,
+    clientOrFamily: string,
+  ): Keyed<SerializedCredential> | undefined {
+    return this.#entries(
+      'RefreshToken',
+      this.#indexes.refreshTokens.get(refreshTokenSlot(homeAccountId, environment, clientOrFamily)),
+    )[0];
   }
 
   /** The id token of an account for a client and tenant. */
-  findIdToken(homeAccountId: string, environment: string, clientId: string, realm: string): Keyed<SerializedCredential> | undefined {
-    return this.#entries('IdToken', this.#indexes.idTokens.get(idTokenSlot(homeAccountId, environment, clientId, realm)))[0];
+  findIdToken(
+    homeAccountId: string,
+    environment: string,
+    clientId: string,
+    realm: string,
+  ): Keyed<SerializedCredential> | undefined {
+    return this.#entries(
+      'IdToken',
+      this.#indexes.idTokens.get(idTokenSlot(homeAccountId, environment, clientId, realm)),
+    )[0];
   }
 
   /** Every credential of an account in every section (linear; used when removing an account). */
   credentialsOf(homeAccountId: string, environment: string): { section: SectionName; key: string }[] {
     const home = homeAccountId.toLowerCase();
-    const env = environment.toLowerCase();
+    const env = cacheEnvironment(environment);
     const out: { section: SectionName; key: string }[] = [];
     for (const section of ['AccessToken', 'RefreshToken', 'IdToken'] as const) {
       for (const [key, value] of Object.entries(this.#doc[section])) {
-        if (value.home_account_id.toLowerCase() === home && value.environment.toLowerCase() === env) out.push({ section, key });
+        if (value.home_account_id.toLowerCase() === home && cacheEnvironment(value.environment) === env)
+          out.push({ section, key });
       }
     }
     return out;

@@ -51,7 +51,8 @@ type FieldCheck = (value: unknown) => boolean;
 const isString: FieldCheck = (v) => typeof v === 'string' && v !== '';
 const isOptionalString: FieldCheck = (v) => v === undefined || v === null || isString(v);
 const isPositive: FieldCheck = (v) => typeof v === 'number' && Number.isFinite(v) && v > 0;
-const isUrl: FieldCheck = (v) => isString(v) && URL.canParse(v as string) && /^https?:$/.test(new URL(v as string).protocol);
+const isUrl: FieldCheck = (v) =>
+  isString(v) && URL.canParse(v as string) && /^https?:$/.test(new URL(v as string).protocol);
 
 const FIELDS: Readonly<Record<keyof DeviceCodeFlow, FieldCheck>> = {
   version: (v) => v === 1,

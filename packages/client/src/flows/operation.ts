@@ -34,7 +34,8 @@ export async function runOperation<T>(
   }
   if (callerSignal?.aborted) throw new CancelledError(callerSignal.reason);
   const timeout = new AbortController();
-  const timer = timeoutMs === undefined ? undefined : setTimeout(() => timeout.abort(new TimeoutError(timeoutMs)), timeoutMs);
+  const timer =
+    timeoutMs === undefined ? undefined : setTimeout(() => timeout.abort(new TimeoutError(timeoutMs)), timeoutMs);
   timer?.unref();
   const signal = callerSignal === undefined ? timeout.signal : AbortSignal.any([callerSignal, timeout.signal]);
   try {
@@ -48,4 +49,26 @@ export async function runOperation<T>(
   } finally {
     clearTimeout(timer);
   }
+}
+
+/**
+ * Waits for `promise`, but rejects with {@link CancelledError} as soon as `signal` aborts (the
+ * work itself goes on: use it for work that cannot be interrupted, such as a caller's callback).
+ */
+export function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(new CancelledError(signal.reason));
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(new CancelledError(signal.reason));
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
 }

@@ -40,6 +40,8 @@ export interface PollRequest {
   readonly interval: number;
   readonly policy?: PollPolicy;
   readonly log: Logger;
+  /** Further values to scrub from server errors (the user code), besides the secrets sent. */
+  readonly secrets?: readonly string[];
 }
 
 /**
@@ -53,11 +55,13 @@ export async function pollForToken(request: PollRequest, context: OperationConte
   const { clock, http, profile, log } = request;
   const policy = request.policy ?? DEFAULT_POLL_POLICY;
   let interval = request.interval;
-  let waitMs = interval * 1000 * (1 + policy.margin);
+  let waitMs = Math.round(interval * 1000 * (1 + policy.margin));
   let failures = 0;
   const secrets = Object.entries(request.parameters)
     .filter(([key]) => SECRET_FIELDS.has(key))
-    .map(([, value]) => value ?? '');
+    .map(([, value]) => value ?? '')
+    .concat(request.secrets ?? []);
+  let lastFailure: unknown;
   const backoff = (retryAfterSeconds: number | undefined): number => {
     failures += 1;
     const exponential = Math.min(policy.maxBackoffMs, interval * 1000 * 2 ** failures);
@@ -65,14 +69,15 @@ export async function pollForToken(request: PollRequest, context: OperationConte
   };
 
   for (;;) {
-    const remaining = checkTime(clock, request.expiresAt, context);
+    const remaining = checkTime(clock, request.expiresAt, context, lastFailure);
     await clock.sleep(Math.min(waitMs, remaining), context.signal);
-    checkTime(clock, request.expiresAt, context);
+    checkTime(clock, request.expiresAt, context, lastFailure);
     let response;
     try {
       response = await http.postForm(request.tokenEndpoint, request.parameters, { signal: context.signal });
     } catch (error) {
       if (error instanceof NetworkError || error instanceof RequestTimeoutError) {
+        lastFailure = error;
         waitMs = backoff(undefined);
         log('warn', `Poll failed (${error.message}); retrying in ${waitMs} ms`);
         continue;
@@ -88,6 +93,9 @@ export async function pollForToken(request: PollRequest, context: OperationConte
         if (!RETRYABLE_STATUSES.has(processed.status)) {
           throw new ServerError(`The token endpoint answered HTTP ${processed.status}.`, { status: processed.status });
         }
+        lastFailure = new ServerError(`The token endpoint answered HTTP ${processed.status}.`, {
+          status: processed.status,
+        });
         waitMs = backoff(parseRetryAfter(processed.retryAfter, clock.now()));
         log('warn', `Token endpoint answered HTTP ${processed.status}; retrying in ${waitMs} ms`);
         continue;
@@ -96,12 +104,13 @@ export async function pollForToken(request: PollRequest, context: OperationConte
         switch (action.action) {
           case 'pending':
             failures = 0;
-            waitMs = interval * 1000 * (1 + policy.margin);
+            lastFailure = undefined;
+            waitMs = Math.round(interval * 1000 * (1 + policy.margin));
             log('debug', `Authorization pending; next poll in ${waitMs} ms`);
             continue;
           case 'slow_down':
             interval = Math.max(interval + 5, action.interval ?? 0);
-            waitMs = interval * 1000 * (1 + policy.margin);
+            waitMs = Math.round(interval * 1000 * (1 + policy.margin));
             log('info', `Server asked to slow down; polling every ${interval} s`);
             continue;
           case 'retry':
@@ -118,9 +127,9 @@ export async function pollForToken(request: PollRequest, context: OperationConte
 }
 
 /** Throws when the code has expired or the deadline passed; returns the ms left before either. */
-function checkTime(clock: Clock, expiresAt: number, context: OperationContext): number {
+function checkTime(clock: Clock, expiresAt: number, context: OperationContext, lastFailure: unknown): number {
   const now = clock.now();
-  if (now >= expiresAt) throw new DeviceCodeExpiredError();
+  if (now >= expiresAt) throw new DeviceCodeExpiredError(undefined, lastFailure);
   if (context.deadline !== undefined && now >= context.deadline) throw new TimeoutError(context.timeoutMs ?? 0);
   return Math.min(expiresAt, context.deadline ?? Infinity) - now;
 }

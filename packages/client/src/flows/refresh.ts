@@ -27,7 +27,11 @@ export type RefreshOutcome =
  * and `interaction_required`-like errors report a dead refresh token; other failures throw
  * ({@link ServerError}, {@link NetworkError}, …) so that the caller can fall back to a cached token.
  */
-export async function redeemRefreshToken(config: ResolvedConfig, request: RefreshRequest, context: OperationContext): Promise<RefreshOutcome> {
+export async function redeemRefreshToken(
+  config: ResolvedConfig,
+  request: RefreshRequest,
+  context: OperationContext,
+): Promise<RefreshOutcome> {
   const profile = config.profile;
   const scopes = formatScopes([...profile.defaultScopes, ...request.scopes]);
   config.log('debug', `Refreshing tokens at ${endpointName(request.tokenEndpoint)}`);
@@ -51,11 +55,19 @@ export async function redeemRefreshToken(config: ResolvedConfig, request: Refres
       config.log('info', 'Tokens refreshed');
       return { kind: 'ok', tokens: processed.value };
     case 'http_error':
-      throw new ServerError(`The token endpoint answered HTTP ${processed.status} to a refresh.`, { status: processed.status });
+      throw new ServerError(`The token endpoint answered HTTP ${processed.status} to a refresh.`, {
+        status: processed.status,
+      });
     case 'oauth_error': {
       const error = scrubOAuthError(processed.error, [request.refreshToken, config.clientSecret ?? '']);
-      if ((error.error === 'invalid_grant' && error.suberror !== 'client_mismatch') || INTERACTION_ERRORS.has(error.error)) {
-        config.log('warn', `Refresh token rejected (${error.error}${error.suberror === undefined ? '' : `/${error.suberror}`})`);
+      if (
+        (error.error === 'invalid_grant' && error.suberror !== 'client_mismatch') ||
+        INTERACTION_ERRORS.has(error.error)
+      ) {
+        config.log(
+          'warn',
+          `Refresh token rejected (${error.error}${error.suberror === undefined ? '' : `/${error.suberror}`})`,
+        );
         return {
           kind: 'dead_refresh_token',
           error: new InteractionRequiredError(`the refresh token was rejected (${error.error})`, error),

@@ -1,3 +1,4 @@
+import { sameEnvironment } from '../authority/environment.js';
 import type { TokenResponse } from '@devicelogin/protocol';
 import type { AccountInfo } from '../account.js';
 import type { ResolvedEndpoints } from '../authority/endpoints.js';
@@ -8,8 +9,17 @@ import type { SerializedAccount, SerializedCredential } from '../cache/schema.js
 import { searchScopes } from '../cache/scope-set.js';
 import type { Keyed, TokenCache } from '../cache/token-cache.js';
 import type { ResolvedConfig } from '../config.js';
-import { CancelledError, ConfigurationError, InteractionRequiredError, NetworkError, RequestTimeoutError, ServerError, TimeoutError } from '../errors.js';
+import {
+  CancelledError,
+  ConfigurationError,
+  InteractionRequiredError,
+  NetworkError,
+  RequestTimeoutError,
+  ServerError,
+  TimeoutError,
+} from '../errors.js';
 import { validateIdToken, type IdTokenClaims, type JwksCache } from '../id-token.js';
+import { loadJose } from '../jose.js';
 import { buildResult, type AuthenticationResult } from '../result.js';
 import type { OperationContext } from './operation.js';
 import { redeemRefreshToken } from './refresh.js';
@@ -39,7 +49,11 @@ export interface SilentDependencies {
 
 /** Failures after which a still-valid cached token is served instead of failing. */
 function isTransient(error: unknown): boolean {
-  return error instanceof NetworkError || error instanceof RequestTimeoutError || (error instanceof ServerError && (error.status >= 500 || error.status === 429));
+  return (
+    error instanceof NetworkError ||
+    error instanceof RequestTimeoutError ||
+    (error instanceof ServerError && (error.status >= 500 || error.status === 429))
+  );
 }
 
 /**
@@ -48,7 +62,11 @@ function isTransient(error: unknown): boolean {
  * back to it on failure; otherwise the refresh token is redeemed and the rotated tokens saved.
  * A dead refresh token is removed and reported as {@link InteractionRequiredError}.
  */
-export async function acquireTokenSilently(deps: SilentDependencies, request: SilentRequest, context: OperationContext): Promise<AuthenticationResult> {
+export async function acquireTokenSilently(
+  deps: SilentDependencies,
+  request: SilentRequest,
+  context: OperationContext,
+): Promise<AuthenticationResult> {
   const { config, cache } = deps;
   if (!Array.isArray(request.scopes)) throw new ConfigurationError('scopes', 'must be an array of strings');
   await cache.sync();
@@ -57,7 +75,10 @@ export async function acquireTokenSilently(deps: SilentDependencies, request: Si
   const home = account.value.home_account_id;
   const environment = account.value.environment;
   const realm = account.value.realm;
-  const claims = request.claims !== undefined && request.claims.trim() !== '' && request.claims.trim() !== '{}' ? request.claims : undefined;
+  const claims =
+    request.claims !== undefined && request.claims.trim() !== '' && request.claims.trim() !== '{}'
+      ? request.claims
+      : undefined;
   const now = config.clock.now();
   const cached = cache.findAccessToken({
     homeAccountId: home,
@@ -67,11 +88,19 @@ export async function acquireTokenSilently(deps: SilentDependencies, request: Si
     tokenType: 'Bearer',
     scopes: searchScopes(request.scopes),
   });
-  const idToken = (): SerializedCredential | undefined => cache.findIdToken(home, environment, config.clientId, realm)?.value;
-  const serveCached = (entry: Keyed<SerializedCredential>): AuthenticationResult => cachedResult(entry.value, idToken(), account.value, config.authority);
+  const idToken = (): SerializedCredential | undefined =>
+    cache.findIdToken(home, environment, config.clientId, realm)?.value;
+  const jose = await loadJose();
+  const serveCached = (entry: Keyed<SerializedCredential>): AuthenticationResult =>
+    cachedResult(jose, entry.value, idToken(), account.value, config.authority);
   const expiresAt = cached === undefined ? 0 : Number(cached.value.expires_on) * 1000;
 
-  if (cached !== undefined && request.forceRefresh !== true && claims === undefined && expiresAt - deps.expiryBufferSeconds * 1000 > now) {
+  if (
+    cached !== undefined &&
+    request.forceRefresh !== true &&
+    claims === undefined &&
+    expiresAt - deps.expiryBufferSeconds * 1000 > now
+  ) {
     const refreshOn = cached.value.refresh_on === undefined ? undefined : Number(cached.value.refresh_on) * 1000;
     if (refreshOn === undefined || !Number.isFinite(refreshOn) || refreshOn > now) {
       config.log('debug', 'Access token served from the cache');
@@ -88,7 +117,15 @@ export async function acquireTokenSilently(deps: SilentDependencies, request: Si
   try {
     return await refresh(deps, account.value, request, claims, context);
   } catch (error) {
-    if (cached !== undefined && expiresAt > config.clock.now() && isTransient(error) && !context.signal.aborted) {
+    // A caller who asked to bypass the cache (forceRefresh, claims) never gets the cached token.
+    const bypass = request.forceRefresh === true || claims !== undefined;
+    if (
+      !bypass &&
+      cached !== undefined &&
+      expiresAt > config.clock.now() &&
+      isTransient(error) &&
+      !context.signal.aborted
+    ) {
       config.log('warn', `Refresh failed (${describe(error)}); serving the cached token, still valid`);
       return serveCached(cached);
     }
@@ -104,7 +141,9 @@ function findAccount(cache: TokenCache, account: AccountInfo): Keyed<SerializedA
   if (typeof account !== 'object' || account === null || typeof account.homeAccountId !== 'string') {
     throw new ConfigurationError('account', 'must be an AccountInfo returned by a sign-in or getAccounts()');
   }
-  const candidates = cache.accountsByHomeId(account.homeAccountId).filter((a) => a.value.environment.toLowerCase() === account.environment.toLowerCase());
+  const candidates = cache
+    .accountsByHomeId(account.homeAccountId)
+    .filter((a) => sameEnvironment(a.value.environment, account.environment));
   return candidates.find((a) => a.value.realm === account.tenantId) ?? candidates[0];
 }
 
@@ -137,13 +176,23 @@ async function refresh(
     const deadKey = refreshToken.key;
     const deadSecret = refreshToken.value.secret;
     // Remove it unless another process already replaced it with a fresh one.
-    await cache.write((doc) => (doc.RefreshToken[deadKey]?.secret === deadSecret ? [{ section: 'RefreshToken', key: deadKey, value: undefined }] : []));
+    await cache.write((doc) =>
+      doc.RefreshToken[deadKey]?.secret === deadSecret
+        ? [{ section: 'RefreshToken', key: deadKey, value: undefined }]
+        : [],
+    );
     throw outcome.error;
   }
   const tokens = outcome.tokens;
   const receivedAt = config.clock.now();
   const claimsOfToken = await idTokenClaims(deps, tokens, endpoints, context);
-  const result = buildResult({ tokens, claims: claimsOfToken, requestedScopes: request.scopes, authority: config.authority, receivedAt });
+  const result = buildResult({
+    tokens,
+    claims: claimsOfToken,
+    requestedScopes: request.scopes,
+    authority: config.authority,
+    receivedAt,
+  });
   const accountInfo = result.account ?? accountInfoOf(account);
   await cache.write((doc) => {
     const changes = [
@@ -166,7 +215,8 @@ async function refresh(
         client_id: config.clientId,
         family_id: tokens.familyId,
       });
-      if (newKey !== refreshToken.key) changes.push({ section: 'RefreshToken', key: refreshToken.key, value: undefined });
+      if (newKey !== refreshToken.key)
+        changes.push({ section: 'RefreshToken', key: refreshToken.key, value: undefined });
     }
     return changes;
   });

@@ -1,4 +1,5 @@
 import { CancelledError } from '../errors.js';
+import { raceAbort } from './operation.js';
 
 /**
  * Shares one in-flight promise among identical concurrent requests (msal-node's
@@ -10,6 +11,7 @@ export class SingleFlight<T> {
 
   /** Runs `work` unless a flight with the same key is under way, then waits for it. */
   run(key: string, work: () => Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+    if (signal?.aborted) return Promise.reject(new CancelledError(signal.reason));
     let flight = this.#flights.get(key);
     if (flight === undefined) {
       flight = work().finally(() => this.#flights.delete(key));
@@ -22,22 +24,4 @@ export class SingleFlight<T> {
   get size(): number {
     return this.#flights.size;
   }
-}
-
-function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(new CancelledError(signal.reason));
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(new CancelledError(signal.reason));
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error as Error);
-      },
-    );
-  });
 }

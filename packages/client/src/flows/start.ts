@@ -7,6 +7,7 @@ import type { DeviceCodeFlow, DeviceCodeInfo } from './device-code-flow.js';
 import { classifyOAuthError, serverError } from './poll-errors.js';
 import type { OperationContext } from './operation.js';
 import { endpointName } from '../http.js';
+import { loadJose } from '../jose.js';
 
 /** What to ask for in a device code sign-in. */
 export interface DeviceCodeRequest {
@@ -21,7 +22,16 @@ export interface DeviceCodeRequest {
 }
 
 /** Parameters reserved by the protocol: `extraParameters` cannot override them. */
-const RESERVED = new Set(['client_id', 'scope', 'resource', 'claims', 'client_secret', 'grant_type', 'device_code', 'code']);
+const RESERVED = new Set([
+  'client_id',
+  'scope',
+  'resource',
+  'claims',
+  'client_secret',
+  'grant_type',
+  'device_code',
+  'code',
+]);
 
 function checkRequest(request: DeviceCodeRequest): void {
   if (!Array.isArray(request.scopes)) throw new ConfigurationError('scopes', 'must be an array of strings');
@@ -61,11 +71,16 @@ export async function startFlow(
   context: OperationContext,
 ): Promise<{ readonly info: DeviceCodeInfo; readonly flow: DeviceCodeFlow }> {
   checkRequest(request);
+  // Warm up the id_token verifier while the user is busy with the code.
+  void loadJose().catch(() => undefined);
   const profile = config.profile;
-  const scopes = formatScopes([...profile.defaultScopes, ...request.scopes]).split(' ').filter((s) => s !== '');
+  const scopes = formatScopes([...profile.defaultScopes, ...request.scopes])
+    .split(' ')
+    .filter((s) => s !== '');
   const resource = profile.scopeParameter === 'resource' ? resourceFor(request) : undefined;
   const url = new URL(endpoints.deviceAuthorization);
-  if (profile.languageQueryParameter !== undefined) url.searchParams.set(profile.languageQueryParameter, marketFor(config.language));
+  if (profile.languageQueryParameter !== undefined)
+    url.searchParams.set(profile.languageQueryParameter, marketFor(config.language));
   config.log('debug', `Requesting a device code from ${endpointName(endpoints.deviceAuthorization)}`);
   const response = await config.http.postForm(
     url.toString(),
@@ -80,7 +95,9 @@ export async function startFlow(
   );
   const processed = processDeviceAuthorizationResponse(response);
   if (processed.kind === 'http_error') {
-    throw new ServerError(`The device authorization endpoint answered HTTP ${processed.status}.`, { status: processed.status });
+    throw new ServerError(`The device authorization endpoint answered HTTP ${processed.status}.`, {
+      status: processed.status,
+    });
   }
   if (processed.kind === 'oauth_error') {
     const action = classifyOAuthError(processed.error, profile);

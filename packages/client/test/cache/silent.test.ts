@@ -23,7 +23,10 @@ interface Harness {
  * A provider that signs in at once (device code grant) and answers refresh grants with
  * `onRefresh`; each issued token pair is numbered so rotation is visible.
  */
-async function harness(onRefresh: (call: Call, n: number) => Reply | Promise<Reply> | undefined = () => undefined, extra: Record<string, unknown> = {}): Promise<Harness> {
+async function harness(
+  onRefresh: (call: Call, n: number) => Reply | undefined | Promise<Reply | undefined> = () => undefined,
+  extra: Record<string, unknown> = {},
+): Promise<Harness> {
   const clock = fakeClock();
   let issued = 0;
   const refreshCalls: Call[] = [];
@@ -36,7 +39,10 @@ async function harness(onRefresh: (call: Call, n: number) => Reply | Promise<Rep
         token_type: 'Bearer',
         expires_in: 3600,
         scope: 'api.read api.write',
-        id_token: await p.idToken({ sub: 'user-1', aud: CLIENT_ID, preferred_username: 'ada@example.com', tid: 'tenant-1' }, clock.now() / 1000),
+        id_token: await p.idToken(
+          { sub: 'user-1', aud: CLIENT_ID, preferred_username: 'ada@example.com', tid: 'tenant-1' },
+          clock.now() / 1000,
+        ),
         ...extra,
       },
     };
@@ -50,7 +56,10 @@ async function harness(onRefresh: (call: Call, n: number) => Reply | Promise<Rep
       return tokens(p);
     },
   });
-  const app = new PublicClientApplication({ auth: { clientId: CLIENT_ID, authority: provider.url, provider: 'generic' }, system: { clock } });
+  const app = new PublicClientApplication({
+    auth: { clientId: CLIENT_ID, authority: provider.url, provider: 'generic' },
+    system: { clock },
+  });
   const p = provider;
   return {
     app,
@@ -81,7 +90,11 @@ describe('acquireTokenSilent', () => {
     const refreshed = await h.app.acquireTokenSilent({ account, scopes: ['api.read'] });
     expect(refreshed.fromCache).toBe(false);
     expect(refreshed.accessToken).toBe('AT-2-secret-access-token');
-    expect(h.refreshCalls[0]!.form).toMatchObject({ grant_type: 'refresh_token', refresh_token: 'RT-1-secret-refresh-token', client_id: CLIENT_ID });
+    expect(h.refreshCalls[0]!.form).toMatchObject({
+      grant_type: 'refresh_token',
+      refresh_token: 'RT-1-secret-refresh-token',
+      client_id: CLIENT_ID,
+    });
     // the rotated refresh token is the one used next
     await h.app.acquireTokenSilent({ account, scopes: ['api.read'], forceRefresh: true });
     expect(h.refreshCalls[1]!.form['refresh_token']).toBe('RT-2-secret-refresh-token');
@@ -119,7 +132,9 @@ describe('acquireTokenSilent', () => {
   it('forceRefresh and non-empty claims bypass the cache; the claims are sent', async () => {
     const h = await harness();
     const account = (await h.signIn()).account!;
-    expect((await h.app.acquireTokenSilent({ account, scopes: ['api.read'], forceRefresh: true })).fromCache).toBe(false);
+    expect((await h.app.acquireTokenSilent({ account, scopes: ['api.read'], forceRefresh: true })).fromCache).toBe(
+      false,
+    );
     const claims = '{"access_token":{"nbf":{"essential":true,"value":"1700000000"}}}';
     expect((await h.app.acquireTokenSilent({ account, scopes: ['api.read'], claims })).fromCache).toBe(false);
     expect(h.refreshCalls[1]!.form['claims']).toBe(claims);
@@ -136,16 +151,26 @@ describe('acquireTokenSilent', () => {
   });
 
   it('invalid_grant removes the dead refresh token and raises InteractionRequiredError, without secrets', async () => {
-    const h = await harness(() => errorReply('invalid_grant', { error_description: 'AADSTS70008: expired', suberror: 'bad_token', error_codes: [70008] }));
+    const h = await harness(() =>
+      errorReply('invalid_grant', {
+        error_description: 'AADSTS70008: expired',
+        suberror: 'bad_token',
+        error_codes: [70008],
+      }),
+    );
     const account = (await h.signIn()).account!;
-    const error = await h.app.acquireTokenSilent({ account, scopes: ['api.read'], forceRefresh: true }).catch((e: unknown) => e);
+    const error = await h.app
+      .acquireTokenSilent({ account, scopes: ['api.read'], forceRefresh: true })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InteractionRequiredError);
     expect((error as InteractionRequiredError).server?.suberror).toBe('bad_token');
     assertNoSecretsIn(describeErrorFully(error), ['RT-1-secret-refresh-token', 'AT-1-secret-access-token']);
     const cache = JSON.parse(h.app.getTokenCache().serialize()) as { RefreshToken: Record<string, unknown> };
     expect(Object.keys(cache.RefreshToken)).toEqual([]);
     // no refresh token left: interaction required without a request
-    const again = await h.app.acquireTokenSilent({ account, scopes: ['api.read'], forceRefresh: true }).catch((e: unknown) => e);
+    const again = await h.app
+      .acquireTokenSilent({ account, scopes: ['api.read'], forceRefresh: true })
+      .catch((e: unknown) => e);
     expect(again).toBeInstanceOf(InteractionRequiredError);
     expect(h.refreshCalls).toHaveLength(1);
   });
@@ -153,7 +178,9 @@ describe('acquireTokenSilent', () => {
   it('invalid_grant with suberror client_mismatch is not interaction required and keeps the token', async () => {
     const h = await harness(() => errorReply('invalid_grant', { suberror: 'client_mismatch' }));
     const account = (await h.signIn()).account!;
-    const error = await h.app.acquireTokenSilent({ account, scopes: ['api.read'], forceRefresh: true }).catch((e: unknown) => e);
+    const error = await h.app
+      .acquireTokenSilent({ account, scopes: ['api.read'], forceRefresh: true })
+      .catch((e: unknown) => e);
     expect(error).not.toBeInstanceOf(InteractionRequiredError);
     const cache = JSON.parse(h.app.getTokenCache().serialize()) as { RefreshToken: Record<string, unknown> };
     expect(Object.keys(cache.RefreshToken)).toHaveLength(1);
@@ -167,15 +194,37 @@ describe('acquireTokenSilent', () => {
     expect(result.fromCache).toBe(true);
     expect(result.accessToken).toBe(signedIn.accessToken);
     h.clock.advance(200 * 1000);
-    await expect(h.app.acquireTokenSilent({ account: signedIn.account!, scopes: ['api.read'] })).rejects.toMatchObject({ code: 'network_error' });
+    await expect(h.app.acquireTokenSilent({ account: signedIn.account!, scopes: ['api.read'] })).rejects.toMatchObject({
+      code: 'network_error',
+    });
+  });
+
+  it('forceRefresh never falls back to the cached token it was asked to bypass', async () => {
+    const h = await harness(() => ({ status: 503, text: 'down' }));
+    const account = (await h.signIn()).account!;
+    await expect(h.app.acquireTokenSilent({ account, scopes: ['api.read'], forceRefresh: true })).rejects.toMatchObject(
+      {
+        code: 'server_error',
+        status: 503,
+      },
+    );
+  });
+
+  it('an already-aborted signal starts no request', async () => {
+    const h = await harness();
+    const account = (await h.signIn()).account!;
+    await expect(
+      h.app.acquireTokenSilent({ account, scopes: ['api.read'], forceRefresh: true, signal: AbortSignal.abort() }),
+    ).rejects.toMatchObject({ code: 'cancelled' });
+    expect(h.refreshCalls).toHaveLength(0);
   });
 
   it('an unknown account is interaction required', async () => {
     const h = await harness();
     const account = (await h.signIn()).account!;
-    await expect(h.app.acquireTokenSilent({ account: { ...account, homeAccountId: 'someone-else' }, scopes: ['api.read'] })).rejects.toBeInstanceOf(
-      InteractionRequiredError,
-    );
+    await expect(
+      h.app.acquireTokenSilent({ account: { ...account, homeAccountId: 'someone-else' }, scopes: ['api.read'] }),
+    ).rejects.toBeInstanceOf(InteractionRequiredError);
   });
 
   it('identical concurrent calls share one refresh request', async () => {
@@ -207,7 +256,11 @@ describe('accounts', () => {
     await h.app.removeAccount(account);
     expect(await h.app.getAccounts()).toEqual([]);
     const cache = JSON.parse(h.app.getTokenCache().serialize()) as Record<string, Record<string, unknown>>;
-    expect([cache['AccessToken'], cache['RefreshToken'], cache['IdToken']].map((s) => Object.keys(s ?? {}).length)).toEqual([0, 0, 0]);
-    await expect(h.app.acquireTokenSilent({ account, scopes: ['api.read'] })).rejects.toBeInstanceOf(InteractionRequiredError);
+    expect(
+      [cache['AccessToken'], cache['RefreshToken'], cache['IdToken']].map((s) => Object.keys(s ?? {}).length),
+    ).toEqual([0, 0, 0]);
+    await expect(h.app.acquireTokenSilent({ account, scopes: ['api.read'] })).rejects.toBeInstanceOf(
+      InteractionRequiredError,
+    );
   });
 });

@@ -1,12 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import {
-  createTestIssuer,
-  readForm,
-  sendJson,
-  sendText,
-  startServer,
-  type TestIssuer,
-} from '@devicelogin/test-utils';
+import { createTestIssuer, readForm, sendJson, sendText, startServer, type TestIssuer } from '@devicelogin/test-utils';
 
 /** One scripted HTTP answer. */
 export interface Reply {
@@ -18,6 +11,11 @@ export interface Reply {
   readonly headers?: Readonly<Record<string, string>>;
   /** Destroy the connection instead of answering (a network failure). */
   readonly reset?: boolean;
+  /**
+   * Never answer: the request stays open until the client gives up or the provider closes
+   * (`close()` destroys every open connection).
+   */
+  readonly hang?: boolean;
 }
 
 /** What a scripted endpoint sees. */
@@ -27,6 +25,15 @@ export interface Call {
   readonly headers: IncomingMessage['headers'];
   /** 1-based count of calls to this endpoint. */
   readonly attempt: number;
+  /** The injected clock's time when the request arrived, when a clock was given. */
+  readonly at: number | undefined;
+}
+
+/** Any request the fake received, known endpoint or not. */
+export interface SeenRequest {
+  readonly method: string;
+  /** Path and query. */
+  readonly url: string;
 }
 
 /** A scripted provider: device endpoint, token endpoint, JWKS and discovery on 127.0.0.1. */
@@ -35,6 +42,8 @@ export interface FakeProvider {
   readonly issuer: TestIssuer;
   readonly deviceCalls: Call[];
   readonly tokenCalls: Call[];
+  /** Every request received, in order, including unknown paths (answered 404). */
+  readonly requests: SeenRequest[];
   readonly paths: { readonly device: string; readonly token: string; readonly jwks: string };
   /** Signs an id_token for this provider (iss = url unless given). */
   idToken(claims: Record<string, unknown>, nowSeconds: number): Promise<string>;
@@ -42,20 +51,28 @@ export interface FakeProvider {
 }
 
 export interface FakeProviderOptions {
-  readonly device?: (call: Call) => Reply | Promise<Reply>;
+  readonly device?: (call: Call, provider: FakeProvider) => Reply | Promise<Reply>;
   readonly token: (call: Call, provider: FakeProvider) => Reply | Promise<Reply>;
   /** Override paths (e.g. the Entra layout). */
   readonly paths?: Partial<FakeProvider['paths']>;
   /** Extra discovery fields, or `null` to serve no discovery document. */
   readonly metadata?: Record<string, unknown> | null;
+  /** Clock read when a call arrives (`Call.at`), to prove when the client polled. */
+  readonly clock?: { now(): number };
 }
+
+/** The secrets the default replies carry; tests check none of them leaks. */
+export const DEVICE_CODE = 'DEVICE-CODE-0123456789abcdef';
+export const USER_CODE = 'BCDF-GHJK';
+export const ACCESS_TOKEN = 'ACCESS-TOKEN-secret-value-1234';
+export const REFRESH_TOKEN = 'REFRESH-TOKEN-secret-value-5678';
 
 /** The RFC 8628 device authorization response the fake sends by default. */
 export function standardDeviceReply(url: string, extra: Record<string, unknown> = {}): Reply {
   return {
     json: {
-      device_code: 'DEVICE-CODE-0123456789abcdef',
-      user_code: 'BCDF-GHJK',
+      device_code: DEVICE_CODE,
+      user_code: USER_CODE,
       verification_uri: `${url}/device`,
       expires_in: 900,
       interval: 5,
@@ -69,21 +86,37 @@ export async function startFakeProvider(options: FakeProviderOptions): Promise<F
   const issuer = await createTestIssuer();
   const deviceCalls: Call[] = [];
   const tokenCalls: Call[] = [];
+  const requests: SeenRequest[] = [];
   const paths = { device: '/device/code', token: '/token', jwks: '/jwks', ...options.paths };
+  const toCall = async (request: IncomingMessage, attempt: number): Promise<Call> => ({
+    form: await readForm(request),
+    url: request.url ?? '',
+    headers: request.headers,
+    attempt,
+    at: options.clock?.now(),
+  });
   // eslint-disable-next-line prefer-const -- assigned after the server starts
   let provider: FakeProvider;
   const server = await startServer(async (request, response) => {
     const url = new URL(request.url ?? '/', 'http://127.0.0.1');
+    requests.push({ method: request.method ?? '', url: request.url ?? '' });
     const send = (reply: Reply): void => {
       if (reply.reset === true) {
         request.socket.destroy();
         return;
       }
+      if (reply.hang === true) return;
       const status = reply.status ?? 200;
       const headers = { ...reply.headers };
       if (reply.json !== undefined) sendJson(response, status, reply.json, headers);
       else if (reply.form !== undefined)
-        sendText(response, status, reply.contentType ?? 'application/x-www-form-urlencoded', new URLSearchParams(reply.form).toString(), headers);
+        sendText(
+          response,
+          status,
+          reply.contentType ?? 'application/x-www-form-urlencoded',
+          new URLSearchParams(reply.form).toString(),
+          headers,
+        );
       else sendText(response, status, reply.contentType ?? 'text/plain', reply.text ?? '', headers);
     };
     if (request.method === 'GET' && url.pathname === paths.jwks) return send({ json: issuer.jwks });
@@ -99,12 +132,12 @@ export async function startFakeProvider(options: FakeProviderOptions): Promise<F
       });
     }
     if (request.method === 'POST' && url.pathname === paths.device) {
-      const call = { form: await readForm(request), url: request.url ?? '', headers: request.headers, attempt: deviceCalls.length + 1 };
+      const call = await toCall(request, deviceCalls.length + 1);
       deviceCalls.push(call);
-      return send(await (options.device ?? (() => standardDeviceReply(provider.url)))(call));
+      return send(await (options.device ?? (() => standardDeviceReply(provider.url)))(call, provider));
     }
     if (request.method === 'POST' && url.pathname === paths.token) {
-      const call = { form: await readForm(request), url: request.url ?? '', headers: request.headers, attempt: tokenCalls.length + 1 };
+      const call = await toCall(request, tokenCalls.length + 1);
       tokenCalls.push(call);
       return send(await options.token(call, provider));
     }
@@ -115,6 +148,7 @@ export async function startFakeProvider(options: FakeProviderOptions): Promise<F
     issuer,
     deviceCalls,
     tokenCalls,
+    requests,
     paths,
     idToken: (claims, nowSeconds) => issuer.sign({ iss: server.url, ...claims }, nowSeconds),
     close: () => server.close(),
@@ -126,10 +160,10 @@ export async function startFakeProvider(options: FakeProviderOptions): Promise<F
 export function tokenReply(extra: Record<string, unknown> = {}): Reply {
   return {
     json: {
-      access_token: 'ACCESS-TOKEN-secret-value-1234',
+      access_token: ACCESS_TOKEN,
       token_type: 'Bearer',
       expires_in: 3599,
-      refresh_token: 'REFRESH-TOKEN-secret-value-5678',
+      refresh_token: REFRESH_TOKEN,
       scope: 'openid profile offline_access',
       ...extra,
     },
