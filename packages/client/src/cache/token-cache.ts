@@ -119,12 +119,12 @@ export class TokenCache {
 
   /** Account entries with this home account id (case-insensitive). */
   accountsByHomeId(homeAccountId: string): Keyed<SerializedAccount>[] {
-    return this.#entries('Account', this.#indexes.accountsByHome.get(homeAccountId.toLowerCase()));
+    return this.#entries(this.#indexes.accountsByHome.get(homeAccountId.toLowerCase()));
   }
 
   /** Account entries with this username (case-insensitive). */
   accountsByUsername(username: string): Keyed<SerializedAccount>[] {
-    return this.#entries('Account', this.#indexes.accountsByUsername.get(username.toLowerCase()));
+    return this.#entries(this.#indexes.accountsByUsername.get(username.toLowerCase()));
   }
 
   /**
@@ -140,7 +140,7 @@ export class TokenCache {
       query.tokenType,
     );
     let best: Keyed<SerializedCredential> | undefined;
-    for (const candidate of this.#entries('AccessToken', this.#indexes.accessTokens.get(partition))) {
+    for (const candidate of this.#entries(this.#indexes.accessTokens.get(partition))) {
       if (!targetContains(candidate.value.target, query.scopes)) continue;
       if (best === undefined || Number(candidate.value.expires_on) > Number(best.value.expires_on)) best = candidate;
     }
@@ -156,7 +156,6 @@ export class TokenCache {
     tokenType: string,
   ): Keyed<SerializedCredential>[] {
     return this.#entries(
-      'AccessToken',
       this.#indexes.accessTokens.get(accessTokenPartition(homeAccountId, environment, clientId, realm, tokenType)),
     );
   }
@@ -168,7 +167,6 @@ export class TokenCache {
     clientOrFamily: string,
   ): Keyed<SerializedCredential> | undefined {
     return this.#entries(
-      'RefreshToken',
       this.#indexes.refreshTokens.get(refreshTokenSlot(homeAccountId, environment, clientOrFamily)),
     )[0];
   }
@@ -180,10 +178,7 @@ export class TokenCache {
     clientId: string,
     realm: string,
   ): Keyed<SerializedCredential> | undefined {
-    return this.#entries(
-      'IdToken',
-      this.#indexes.idTokens.get(idTokenSlot(homeAccountId, environment, clientId, realm)),
-    )[0];
+    return this.#entries(this.#indexes.idTokens.get(idTokenSlot(homeAccountId, environment, clientId, realm)))[0];
   }
 
   /** Every credential of an account in every section (linear; used when removing an account). */
@@ -200,17 +195,11 @@ export class TokenCache {
     return out;
   }
 
-  #entries<S extends 'Account' | 'AccessToken' | 'RefreshToken' | 'IdToken'>(
-    section: S,
-    keys: ReadonlySet<string> | undefined,
-  ): Keyed<SerializedCache[S][string]>[] {
-    if (keys === undefined) return [];
-    const out: Keyed<SerializedCache[S][string]>[] = [];
-    const entries = this.#doc[section] as Record<string, SerializedCache[S][string]>;
-    for (const key of keys) {
-      const value = entries[key];
-      if (value !== undefined) out.push({ key, value });
-    }
+  /** The entries of an index bucket (which holds the document's own objects). */
+  #entries<T>(bucket: ReadonlyMap<string, T> | undefined): Keyed<T>[] {
+    if (bucket === undefined) return [];
+    const out: Keyed<T>[] = [];
+    for (const [key, value] of bucket) out.push({ key, value });
     return out;
   }
 

@@ -1,0 +1,67 @@
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import {
+  createFilePersistence,
+  PublicClientApplication,
+  staticKeyProvider,
+  type AccountInfo,
+  type CachePersistence,
+  type FetchLike,
+} from '@devicelogin/client';
+import { accountInfoOf, parseDocument, type GeneratedCache } from '../generate-cache.js';
+import { NetworkForbiddenError, type CacheMode, type SilentPeer, type SilentPeerFactory } from './peer.js';
+
+/**
+ * Ours: `@devicelogin/client` from the workspace (the bundle in packages/client/dist). In memory
+ * it is given the document with `getTokenCache().deserialize()`; with persistence the document
+ * is written first through the file persistence's own `update()` (AES-256-GCM, a static key),
+ * and the client reads it on its first call.
+ */
+export const createPeer: SilentPeerFactory = (mode: CacheMode, directory: string): SilentPeer => {
+  let app: PublicClientApplication | undefined;
+  let accounts: readonly AccountInfo[] = [];
+  let attempts = 0;
+  const key = randomBytes(32);
+  const path = join(directory, 'devicelogin-cache.json');
+  const fetch: FetchLike = (input) => {
+    attempts++;
+    return Promise.reject(new NetworkForbiddenError(String(input)));
+  };
+  const persistence = (): CachePersistence =>
+    createFilePersistence({ path, encryption: { keyProvider: staticKeyProvider(key) } });
+
+  function client(): PublicClientApplication {
+    if (app === undefined) throw new Error('load() first');
+    return app;
+  }
+
+  return {
+    name: '@devicelogin/client 0.1.0',
+    setup:
+      mode === 'memory'
+        ? 'new PublicClientApplication({ auth }) + getTokenCache().deserialize(json)'
+        : 'cache: { persistence: createFilePersistence({ path, encryption: { keyProvider: staticKeyProvider(32 bytes) } }) }',
+    async load(cache: GeneratedCache) {
+      const auth = { clientId: cache.clientId, authority: cache.authority };
+      if (mode === 'memory') {
+        app = new PublicClientApplication({ auth, system: { fetch } });
+        app.getTokenCache().deserialize(cache.text);
+      } else {
+        const document = parseDocument(cache);
+        await persistence().update(() => document);
+        app = new PublicClientApplication({ auth, system: { fetch }, cache: { persistence: persistence() } });
+      }
+      accounts = cache.accounts.map(accountInfoOf);
+    },
+    async silent(accountIndex: number) {
+      const account = accounts[accountIndex];
+      if (account === undefined) throw new RangeError(`no account ${accountIndex}`);
+      const result = await client().acquireTokenSilent({ account, scopes: ['User.Read'] });
+      return { accessToken: result.accessToken, fromCache: result.fromCache };
+    },
+    async accounts() {
+      return (await client().getAccounts()).length;
+    },
+    networkAttempts: () => attempts,
+  };
+};
