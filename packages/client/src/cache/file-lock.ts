@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { threadId } from 'node:worker_threads';
+import { createRequire } from 'node:module';
 import type { Clock } from '@devicelogin/protocol';
 import { CacheIoError, CacheLockTimeoutError } from '../errors.js';
 import type { Logger } from '../logger.js';
@@ -35,12 +35,24 @@ export interface FileLock {
   release(): Promise<void>;
 }
 
+let workerThreadId: number | undefined;
+
+/**
+ * The worker thread id, read on first use: loading `node:worker_threads` costs ~3 ms at start-up
+ * (bench/startup), which a client that never writes a cache file should not pay.
+ */
+function currentThreadId(): number {
+  return (workerThreadId ??= (createRequire(import.meta.url)('node:worker_threads') as { threadId: number }).threadId);
+}
+
 /** The real process: `os.hostname()`, `process.pid`, the worker thread id, `process.kill(pid, 0)`. */
 export function currentProcessInfo(): ProcessInfo {
   return {
     hostname: hostname(),
     pid: process.pid,
-    threadId,
+    get threadId() {
+      return currentThreadId();
+    },
     isAlive(pid) {
       try {
         process.kill(pid, 0);
