@@ -1,0 +1,154 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import formbody from '@fastify/formbody';
+import cookie from '@fastify/cookie';
+import { systemClock, type Clock } from '@devicelogin/protocol';
+import { resolveServerConfig, type ServerConfig } from './config/defaults.js';
+import type { ServerContext } from './context.js';
+import { hashPassword } from './crypto.js';
+import { registerApiMe } from './endpoints/api-me.js';
+import { registerDeviceAuthorization } from './endpoints/device-authorization.js';
+import { registerDiscovery } from './endpoints/discovery.js';
+import { registerToken } from './endpoints/token.js';
+import { OAuthError, errorBody } from './errors.js';
+import { openSqliteStore } from './store/sqlite/sqlite-store.js';
+import type { Store } from './store/store.js';
+import { SigningKeys } from './tokens/signing-keys.js';
+import { registerVerification } from './verification/register.js';
+
+/** What {@link buildApp} takes. */
+export interface BuildOptions {
+  readonly config: Partial<ServerConfig> & { readonly publicUrl: string };
+  /** Default: SQLite at `config.sqlitePath`. */
+  readonly store?: Store;
+  readonly clock?: Clock;
+  /** Fastify's logger option (pino). Default: off. */
+  readonly logger?: FastifyServerOptions['logger'];
+}
+
+/** The built application, not listening yet. */
+export interface BuiltApp {
+  readonly app: FastifyInstance;
+  readonly context: ServerContext;
+}
+
+/** Request log fields: never the query string (a deep link carries the user code) nor bodies. */
+const serializers = {
+  req(request: { method: string; url: string; ip?: string; id?: string }): Record<string, unknown> {
+    return { method: request.method, path: request.url.split('?')[0], ip: request.ip, id: request.id };
+  },
+};
+
+/**
+ * Builds the authorization server (Fastify) without listening: tests inject or listen on
+ * 127.0.0.1:0. Seeds the configured clients and users into the store.
+ * @throws {ServerConfigError} on an invalid configuration.
+ */
+export async function buildApp(options: BuildOptions): Promise<BuiltApp> {
+  const config = resolveServerConfig(options.config);
+  const clock = options.clock ?? systemClock;
+  const store = options.store ?? openSqliteStore({ path: config.sqlitePath });
+  const context: ServerContext = {
+    config,
+    store,
+    clock,
+    keys: new SigningKeys(store, clock),
+    cookieSecret: config.cookieSecret ?? randomBytes(32).toString('base64url'),
+  };
+  await seed(context);
+
+  const logger = options.logger ?? false;
+  const app = Fastify({
+    logger: logger === false ? false : typeof logger === 'object' ? { ...logger, serializers } : logger,
+    genReqId: () => randomUUID(),
+    bodyLimit: 64 * 1024,
+    trustProxy: false,
+  });
+  await app.register(formbody);
+  await app.register(cookie, { secret: context.cookieSecret });
+
+  app.setErrorHandler((error, request, reply) => {
+    if (error instanceof OAuthError) {
+      void reply.code(error.status).header('cache-control', 'no-store');
+      return errorBody(error, config.errorDialect, clock.now());
+    }
+    const status = (error as { statusCode?: number }).statusCode;
+    if (status !== undefined && status >= 400 && status < 500) {
+      // Malformed bodies, wrong content types, oversized requests: a JSON error, never a 500.
+      void reply.code(status === 415 ? 400 : status).header('cache-control', 'no-store');
+      return errorBody(
+        new OAuthError(400, 'invalid_request', 'The request could not be parsed.'),
+        config.errorDialect,
+        clock.now(),
+      );
+    }
+    request.log.error({ err: { type: (error as Error).name, message: (error as Error).message } }, 'request failed');
+    void reply.code(500).header('cache-control', 'no-store');
+    return errorBody(
+      new OAuthError(500, 'server_error', 'An unexpected error occurred.'),
+      config.errorDialect,
+      clock.now(),
+    );
+  });
+  app.setNotFoundHandler((_request, reply) => {
+    void reply.code(404);
+    return { error: 'not_found' };
+  });
+  app.addHook('preValidation', (request, _reply, done) => {
+    done(formProblem(request.method, request.url, request.headers['content-type'], request.body));
+  });
+
+  registerDiscovery(app, context);
+  registerDeviceAuthorization(app, context);
+  registerToken(app, context);
+  registerApiMe(app, context);
+  registerVerification(app, context);
+  app.addHook('onClose', async () => store.close());
+  return { app, context };
+}
+
+async function seed(context: ServerContext): Promise<void> {
+  const { config, store } = context;
+  for (const client of config.clients) {
+    await store.upsertClient({
+      clientId: client.clientId,
+      name: client.name,
+      allowedScopes: (client.allowedScopes ?? []).join(' '),
+      deviceGrantEnabled: client.deviceGrantEnabled ?? true,
+      deepLinkEnabled: client.deepLinkEnabled ?? true,
+    });
+  }
+  for (const user of config.users) {
+    const existing = await store.findUser(user.tenant, user.username);
+    await store.upsertUser({
+      id: existing?.id ?? randomUUID(),
+      tenant: user.tenant,
+      username: user.username,
+      displayName: user.displayName,
+      passwordHash: await hashPassword(user.password),
+      disabled: false,
+    });
+  }
+}
+
+/**
+ * RFC 6749 §3.2: the OAuth endpoints take form bodies, each parameter at most once. Returns the
+ * error to answer, or undefined.
+ */
+function formProblem(
+  method: string,
+  url: string,
+  contentType: string | undefined,
+  body: unknown,
+): OAuthError | undefined {
+  if (method !== 'POST' || !/\/oauth2\/v2\.0\/(token|devicecode)$/.test(url.split('?')[0] ?? '')) return undefined;
+  const type = (contentType ?? '').split(';')[0]?.trim().toLowerCase();
+  if (type !== 'application/x-www-form-urlencoded') {
+    return new OAuthError(400, 'invalid_request', 'The request body must be application/x-www-form-urlencoded.');
+  }
+  for (const [name, value] of Object.entries((body ?? {}) as Record<string, unknown>)) {
+    if (typeof value !== 'string')
+      return new OAuthError(400, 'invalid_request', `The parameter '${name.slice(0, 64)}' is repeated.`);
+  }
+  return undefined;
+}

@@ -1,0 +1,110 @@
+/**
+ * The server's configuration and its documented defaults. docs/configuration.md is generated
+ * from these comments (later); every field is validated at start by `resolveServerConfig`.
+ */
+
+/** A public client allowed to use the device flow. */
+export interface ClientConfig {
+  readonly clientId: string;
+  /** Shown to the user on the consent page. */
+  readonly name: string;
+  /** Scopes it may request; empty or absent = any scope the server knows. */
+  readonly allowedScopes?: readonly string[];
+  /** Default true. */
+  readonly deviceGrantEnabled?: boolean;
+  /** Send `verification_uri_complete` (a link with the code). Default true. */
+  readonly deepLinkEnabled?: boolean;
+}
+
+/** A user seeded at start (the admin command manages them later). */
+export interface UserConfig {
+  readonly tenant: string;
+  readonly username: string;
+  readonly displayName: string;
+  readonly password: string;
+}
+
+/** The whole configuration. */
+export interface ServerConfig {
+  /** Public base URL the server is reached at, without trailing slash (issuer origin). */
+  readonly publicUrl: string;
+  /** Tenants served, besides `common`. Default `['contoso']`. */
+  readonly tenants: readonly string[];
+  /** SQLite file path, or `:memory:`. Default `devicelogin.sqlite` in the working directory. */
+  readonly sqlitePath: string;
+  /** Device code lifetime in seconds (RFC 8628 `expires_in`). Default 900, as Entra. */
+  readonly deviceCodeTtlSeconds: number;
+  /** Advertised polling interval in seconds. Default 5. */
+  readonly pollIntervalSeconds: number;
+  /** Access and id token lifetime in seconds. Default 3600 (MSAL refreshes below 300). */
+  readonly accessTokenTtlSeconds: number;
+  /** Refresh token lifetime in seconds. Default 90 days. */
+  readonly refreshTokenTtlSeconds: number;
+  /** Audience of access tokens for the demo API. Default `api://demo`. */
+  readonly apiAudience: string;
+  /** Error bodies: `rfc8628` (default) or `entra` (AADSTS-style, `authorization_declined`…). */
+  readonly errorDialect: 'rfc8628' | 'entra';
+  readonly clients: readonly ClientConfig[];
+  readonly users: readonly UserConfig[];
+  /** HMAC secret for page cookies (≥ 32 chars); random per process when absent. */
+  readonly cookieSecret?: string;
+}
+
+/** Defaults for every optional field. */
+export const DEFAULTS = {
+  tenants: ['contoso'],
+  sqlitePath: 'devicelogin.sqlite',
+  deviceCodeTtlSeconds: 900,
+  pollIntervalSeconds: 5,
+  accessTokenTtlSeconds: 3600,
+  refreshTokenTtlSeconds: 90 * 24 * 3600,
+  apiAudience: 'api://demo',
+  errorDialect: 'rfc8628',
+  clients: [],
+  users: [],
+} as const satisfies Partial<ServerConfig>;
+
+/** The configuration error raised at start: names the field. */
+export class ServerConfigError extends Error {
+  readonly field: string;
+  constructor(field: string, problem: string) {
+    super(`Invalid server configuration: ${field} ${problem}`);
+    this.name = 'ServerConfigError';
+    this.field = field;
+  }
+}
+
+function positiveInteger(value: number, field: string): number {
+  if (!Number.isInteger(value) || value <= 0) throw new ServerConfigError(field, 'must be a positive integer');
+  return value;
+}
+
+/**
+ * Applies defaults and validates.
+ * @throws {ServerConfigError} naming the first bad field.
+ */
+export function resolveServerConfig(input: Partial<ServerConfig> & { readonly publicUrl: string }): ServerConfig {
+  const config: ServerConfig = { ...DEFAULTS, ...input };
+  if (!URL.canParse(config.publicUrl) || !/^https?:$/.test(new URL(config.publicUrl).protocol)) {
+    throw new ServerConfigError('publicUrl', 'must be an absolute http(s) URL');
+  }
+  const publicUrl = config.publicUrl.replace(/\/+$/, '');
+  for (const tenant of config.tenants) {
+    if (!/^[a-z0-9][a-z0-9.-]*$/.test(tenant)) {
+      throw new ServerConfigError('tenants', `entry "${tenant}" must be lower-case letters, digits, dots and dashes`);
+    }
+  }
+  positiveInteger(config.deviceCodeTtlSeconds, 'deviceCodeTtlSeconds');
+  positiveInteger(config.pollIntervalSeconds, 'pollIntervalSeconds');
+  positiveInteger(config.refreshTokenTtlSeconds, 'refreshTokenTtlSeconds');
+  if (positiveInteger(config.accessTokenTtlSeconds, 'accessTokenTtlSeconds') <= 300) {
+    throw new ServerConfigError(
+      'accessTokenTtlSeconds',
+      'must be above 300 (MSAL refreshes tokens closer to expiry on every call)',
+    );
+  }
+  if (config.errorDialect !== 'rfc8628' && config.errorDialect !== 'entra') {
+    throw new ServerConfigError('errorDialect', 'must be rfc8628 or entra');
+  }
+  return Object.freeze({ ...config, publicUrl, tenants: ['common', ...config.tenants.filter((t) => t !== 'common')] });
+}

@@ -1,0 +1,18 @@
+import type { FastifyRequest } from 'fastify';
+import type { ServerContext } from '../../context.js';
+
+/** The parsed token request every grant receives. */
+export interface GrantRequest {
+  readonly tenant: string;
+  readonly form: Readonly<Record<string, string | undefined>>;
+  readonly http: FastifyRequest;
+}
+
+/**
+ * A grant as a uniform module (node-oidc-provider's `lib/actions/grants/*`): the grant_type
+ * values it answers, and `handle` returning the token response body or throwing an OAuthError.
+ */
+export interface Grant {
+  readonly grantTypes: readonly string[];
+  handle(context: ServerContext, request: GrantRequest): Promise<Record<string, unknown>>;
+}

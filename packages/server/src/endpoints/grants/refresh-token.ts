@@ -1,0 +1,93 @@
+import { randomToken, sha256 } from '../../crypto.js';
+import { OAuthError, oauthErrors } from '../../errors.js';
+import { issueTokens } from '../../tokens/issue.js';
+import type { Grant } from './grant.js';
+
+/** Scopes about the sign-in itself: always re-grantable with a refresh token. */
+const OIDC_SCOPES: ReadonlySet<string> = new Set(['openid', 'profile', 'email', 'offline_access']);
+
+/**
+ * The refresh token grant (RFC 6749 §6) for public clients: every use rotates the token; a
+ * rotated or revoked token presented again revokes its whole family (RFC 9700 §4.14.2). A dead
+ * token answers `invalid_grant` with `suberror: bad_token`, the only form on which msal-node
+ * raises InteractionRequiredAuthError.
+ */
+export function refreshTokenGrant(): Grant {
+  return {
+    grantTypes: ['refresh_token'],
+    async handle(context, { tenant, form }) {
+      const { store, clock, config } = context;
+      const token = form['refresh_token'];
+      const clientId = form['client_id'];
+      if (token === undefined || token === '')
+        throw oauthErrors.invalidRequest("The request must contain 'refresh_token'.");
+      if (clientId === undefined || clientId === '')
+        throw oauthErrors.invalidRequest("The request must contain 'client_id'.");
+      const hash = sha256(token);
+      const existing = await store.findRefreshToken(hash);
+      if (existing === undefined) throw oauthErrors.invalidGrant('The refresh token is not valid.', 'bad_token');
+      if (existing.clientId !== clientId) {
+        throw oauthErrors.invalidGrant('The refresh token was issued to another application.', 'client_mismatch');
+      }
+      if (existing.tenant !== tenant && tenant !== 'common') {
+        throw oauthErrors.invalidGrant('The refresh token was issued by another tenant.', 'bad_token');
+      }
+      const granted = new Set(existing.scope.split(' '));
+      const requested = (form['scope'] ?? '').split(/\s+/).filter((s) => s !== '');
+      for (const scope of requested) {
+        if (!granted.has(scope) && !OIDC_SCOPES.has(scope)) {
+          throw new OAuthError(
+            400,
+            'invalid_scope',
+            `The scope '${scope.slice(0, 100)}' was not granted to this session.`,
+          );
+        }
+      }
+      const now = clock.now();
+      const next = randomToken(32);
+      const rotation = await store.rotateRefreshToken(
+        hash,
+        (previous) => ({
+          tokenHash: sha256(next),
+          familyId: previous.familyId,
+          grantId: previous.grantId,
+          clientId: previous.clientId,
+          tenant: previous.tenant,
+          subject: previous.subject,
+          scope: previous.scope,
+          createdAt: now,
+          expiresAt: now + config.refreshTokenTtlSeconds * 1000,
+        }),
+        now,
+      );
+      if (rotation.kind === 'reused') {
+        throw oauthErrors.invalidGrant('The refresh token was already used; the session is revoked.', 'bad_token');
+      }
+      if (rotation.kind === 'unknown') throw oauthErrors.invalidGrant('The refresh token is not valid.', 'bad_token');
+      const previous = rotation.previous;
+      const user = await store.findUserById(previous.subject);
+      if (user === undefined || user.disabled) {
+        await store.revokeFamily(previous.familyId, now);
+        throw oauthErrors.invalidGrant('The user account is not available.', 'bad_token');
+      }
+      // A narrower request gets narrower tokens; the session keeps its refresh capability.
+      const scope = requested.length === 0 ? previous.scope : narrowedScope(requested, granted);
+      return issueTokens(context, {
+        tenant: previous.tenant,
+        clientId,
+        user,
+        scope,
+        clientInfo: form['client_info'] === '1',
+        grantId: previous.grantId,
+        rotatedRefreshToken: next,
+      });
+    },
+  };
+}
+
+/** The requested scopes, plus `offline_access` when the session has it (rotation continues). */
+function narrowedScope(requested: readonly string[], granted: ReadonlySet<string>): string {
+  const scopes = new Set(requested);
+  if (granted.has('offline_access')) scopes.add('offline_access');
+  return [...scopes].join(' ');
+}

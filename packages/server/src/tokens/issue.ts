@@ -1,0 +1,107 @@
+import { SignJWT } from 'jose';
+import { randomUUID } from 'node:crypto';
+import { randomToken, sha256 } from '../crypto.js';
+import type { ServerContext } from '../context.js';
+import type { UserRecord } from '../store/store.js';
+import { SIGNING_ALG } from './signing-keys.js';
+import { tenantId } from './tenant-id.js';
+
+/** Scopes about the sign-in itself, not an API. */
+const OIDC_SCOPES: ReadonlySet<string> = new Set(['openid', 'profile', 'email', 'offline_access']);
+
+/** What a grant hands to the token minting. */
+export interface TokenRequest {
+  readonly tenant: string;
+  readonly clientId: string;
+  readonly user: UserRecord;
+  /** Granted scopes (space-separated). */
+  readonly scope: string;
+  /** The client sent `client_info=1` (MSAL): add Entra's `client_info`. */
+  readonly clientInfo: boolean;
+  readonly grantId: string;
+  /**
+   * A refresh token already stored by the refresh grant's rotation; when absent and
+   * `offline_access` was granted, a new family starts here.
+   */
+  readonly rotatedRefreshToken?: string;
+}
+
+/** The issuer of a tenant: the authority URL itself (origin and path). */
+export function issuerOf(context: ServerContext, tenant: string): string {
+  return `${context.config.publicUrl}/${tenant}`;
+}
+
+/**
+ * Mints the tokens of a successful grant: a JWT access token for the demo API audience, an
+ * id_token with the claims MSAL reads (`oid`, `tid`, `sub`, `preferred_username`, `name`) when
+ * `openid` was granted, a refresh token (opaque, stored hashed, rotated on use) when
+ * `offline_access` was, and `client_info` when asked. Tokens are minted here, once, at redemption.
+ */
+export async function issueTokens(context: ServerContext, request: TokenRequest): Promise<Record<string, unknown>> {
+  const { config, clock, keys, store } = context;
+  const key = await keys.active();
+  const now = clock.now();
+  const iat = Math.floor(now / 1000);
+  const ttl = config.accessTokenTtlSeconds;
+  const scopes = request.scope.split(' ').filter((s) => s !== '');
+  const iss = issuerOf(context, request.tenant);
+  const tid = tenantId(request.user.tenant);
+  const oid = request.user.id;
+  const sign = (claims: Record<string, unknown>, audience: string): Promise<string> =>
+    new SignJWT(claims)
+      .setProtectedHeader({ alg: SIGNING_ALG, kid: key.kid, typ: 'JWT' })
+      .setIssuer(iss)
+      .setAudience(audience)
+      .setSubject(oid)
+      .setIssuedAt(iat)
+      .setNotBefore(iat)
+      .setExpirationTime(iat + ttl)
+      .sign(key.privateKey);
+
+  const apiScopes = scopes.filter((s) => !OIDC_SCOPES.has(s));
+  const body: Record<string, unknown> = {
+    token_type: 'Bearer',
+    scope: scopes.join(' '),
+    expires_in: ttl,
+    ext_expires_in: ttl,
+    access_token: await sign(
+      {
+        scp: apiScopes.join(' '),
+        oid,
+        tid,
+        azp: request.clientId,
+        preferred_username: request.user.username,
+        jti: randomUUID(),
+        ver: '2.0',
+      },
+      config.apiAudience,
+    ),
+  };
+  if (scopes.includes('openid')) {
+    body['id_token'] = await sign(
+      { oid, tid, preferred_username: request.user.username, name: request.user.displayName, ver: '2.0' },
+      request.clientId,
+    );
+  }
+  if (request.rotatedRefreshToken !== undefined) {
+    body['refresh_token'] = request.rotatedRefreshToken;
+  } else if (scopes.includes('offline_access')) {
+    const refreshToken = randomToken(32);
+    await store.createRefreshToken({
+      tokenHash: sha256(refreshToken),
+      familyId: randomUUID(),
+      grantId: request.grantId,
+      clientId: request.clientId,
+      tenant: request.tenant,
+      subject: oid,
+      scope: request.scope,
+      createdAt: now,
+      expiresAt: now + config.refreshTokenTtlSeconds * 1000,
+    });
+    body['refresh_token'] = refreshToken;
+  }
+  if (request.clientInfo) {
+    body['client_info'] = Buffer.from(JSON.stringify({ uid: oid, utid: tid })).toString('base64url');
+  }
+  return body;
+}

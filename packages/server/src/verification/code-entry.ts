@@ -1,0 +1,76 @@
+import type { FastifyInstance } from 'fastify';
+import { USER_CODE_ALPHABET, formatUserCode, normalizeUserCode } from '@devicelogin/protocol';
+import { userCodeHash } from '../crypto.js';
+import { codeEntryPage } from '../views/code-entry-page.js';
+import { rateLimitedPage } from '../views/rate-limited-page.js';
+import { recordFailure, retryAfterLimit, type Counter } from './limits.js';
+import { PATHS } from './paths.js';
+import {
+  ENTRY_SESSION_MS,
+  FLOW_SESSION_MS,
+  formField,
+  isPending,
+  sendPage,
+  startSession,
+  type VerificationDeps,
+} from './shared.js';
+
+/** What a normalised user code may look like; anything else is malformed (and counts as a failure). */
+const WELL_FORMED = new RegExp(`^[${USER_CODE_ALPHABET}]{4,16}$`);
+
+function counters(deps: VerificationDeps, ip: string): Counter[] {
+  const { codeEntryPerIp, codeEntryGlobal } = deps.limits;
+  return [
+    { key: `verify:code:ip:${ip}`, ...codeEntryPerIp },
+    { key: 'verify:code:global', ...codeEntryGlobal },
+  ];
+}
+
+/**
+ * `GET /device` shows the code form (a `?user_code=` deep link pre-fills it but the user still
+ * confirms with Next); `POST /device` checks the guessing budgets, looks the code up by hash and,
+ * if it is pending, binds the session to it and goes on to sign-in. Unknown, expired, used,
+ * denied and malformed codes all get the same page and each counts as a failure.
+ */
+export function registerCodeEntry(scope: FastifyInstance, deps: VerificationDeps): void {
+  scope.get(PATHS.codeEntry, async (request, reply) => {
+    const now = deps.context.clock.now();
+    const session =
+      deps.sessions.read(request, now) ??
+      startSession(deps, request, reply, { expiresAt: now + ENTRY_SESSION_MS }, now);
+    const linked = normalizeUserCode(formField(request.query, 'user_code') ?? '');
+    const prefill = WELL_FORMED.test(linked) ? { code: formatUserCode(linked), fromLink: true } : {};
+    return sendPage(reply, 200, codeEntryPage({ csrf: deps.csrf.token(session), ...prefill }));
+  });
+
+  scope.post(PATHS.codeEntry, async (request, reply) => {
+    const { store, clock } = deps.context;
+    const now = clock.now();
+    const budget = counters(deps, request.ip);
+    const retryAt = await retryAfterLimit(store, budget, now);
+    if (retryAt !== undefined) {
+      void reply.header('retry-after', String(Math.ceil((retryAt - now) / 1000)));
+      return sendPage(reply, 429, rateLimitedPage(retryAt, now));
+    }
+    const code = normalizeUserCode(formField(request.body, 'user_code') ?? '');
+    const record = WELL_FORMED.test(code) ? await store.findDeviceCodeByUserCode(userCodeHash(code)) : undefined;
+    if (record === undefined || !isPending(record, now)) {
+      await recordFailure(store, budget, now);
+      // The session (and so the CSRF token) is kept: the page is the same for every failure.
+      const session = deps.sessions.read(request, now);
+      return sendPage(reply, 400, codeEntryPage({ csrf: session ? deps.csrf.token(session) : '', invalid: true }));
+    }
+    startSession(
+      deps,
+      request,
+      reply,
+      {
+        recordId: record.id,
+        recordKey: record.deviceCodeHash,
+        expiresAt: Math.min(record.expiresAt, now + FLOW_SESSION_MS),
+      },
+      now,
+    );
+    return reply.redirect(PATHS.signIn, 303);
+  });
+}

@@ -1,0 +1,106 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { VerificationSession } from '../middleware/session.js';
+import type { DeviceCodeRecord, UserRecord } from '../store/store.js';
+import { consentPage } from '../views/consent-page.js';
+import { failurePage } from '../views/failure-page.js';
+import { PATHS } from './paths.js';
+import {
+  DONE_SESSION_MS,
+  codeGone,
+  formField,
+  isPending,
+  sendPage,
+  sessionRecord,
+  startSession,
+  type VerificationDeps,
+} from './shared.js';
+
+type Step =
+  | {
+      readonly kind: 'ready';
+      readonly session: VerificationSession;
+      readonly record: DeviceCodeRecord;
+      readonly user: UserRecord;
+    }
+  | { readonly kind: 'answered'; readonly reply: FastifyReply };
+
+/** The session's pending code and signed-in user, or the answer when either is missing. */
+async function consentStep(deps: VerificationDeps, request: FastifyRequest, reply: FastifyReply): Promise<Step> {
+  const now = deps.context.clock.now();
+  const session = deps.sessions.read(request, now);
+  if (session?.recordId === undefined) return { kind: 'answered', reply: reply.redirect(PATHS.codeEntry, 303) };
+  const record = await sessionRecord(deps, session);
+  if (record === undefined || !isPending(record, now)) {
+    return { kind: 'answered', reply: codeGone(deps, request, reply, record, now) };
+  }
+  const user = session.userId === undefined ? undefined : await deps.context.store.findUserById(session.userId);
+  if (user === undefined || user.disabled || (record.tenant !== 'common' && user.tenant !== record.tenant)) {
+    startSession(
+      deps,
+      request,
+      reply,
+      { recordId: record.id, recordKey: record.deviceCodeHash, expiresAt: session.expiresAt },
+      now,
+    );
+    return { kind: 'answered', reply: reply.redirect(PATHS.signIn, 303) };
+  }
+  return { kind: 'ready', session, record, user };
+}
+
+/**
+ * `GET /device/consent` shows what is being approved and where the request came from;
+ * `POST /device/consent` with `action=allow` approves the bound code for the signed-in user with
+ * the requested scopes, `action=deny` denies it. Either way the session forgets the user and
+ * remembers the outcome for the done page; a second decision finds the code already used.
+ */
+export function registerConsent(scope: FastifyInstance, deps: VerificationDeps): void {
+  scope.get(PATHS.consent, async (request, reply) => {
+    const step = await consentStep(deps, request, reply);
+    if (step.kind === 'answered') return step.reply;
+    const { session, record, user } = step;
+    const client = await deps.context.store.findClient(record.clientId);
+    return sendPage(
+      reply,
+      200,
+      consentPage({
+        csrf: deps.csrf.token(session),
+        appName: client?.name ?? record.clientId,
+        user: { displayName: user.displayName, username: user.username },
+        scopes: record.scope.split(' ').filter((s) => s !== ''),
+        requestedAt: record.createdAt,
+        device: { ip: record.requestIp, userAgent: record.requestUserAgent },
+        browser: { ip: request.ip, userAgent: request.headers['user-agent'] ?? '' },
+        now: deps.context.clock.now(),
+      }),
+    );
+  });
+
+  scope.post(PATHS.consent, async (request, reply) => {
+    const action = formField(request.body, 'action');
+    if (action !== 'allow' && action !== 'deny') return sendPage(reply, 400, failurePage());
+    const step = await consentStep(deps, request, reply);
+    if (step.kind === 'answered') return step.reply;
+    const { session, record, user } = step;
+    const { store, clock } = deps.context;
+    const now = clock.now();
+    const decided =
+      action === 'allow'
+        ? await store.approveDeviceCode(record.id, user.id, record.scope, now)
+        : await store.denyDeviceCode(record.id, now);
+    if (!decided) return codeGone(deps, request, reply, await sessionRecord(deps, session), now);
+    // Same nonce: a re-posted form (back button, second tab) reaches "already used", not a 403.
+    deps.sessions.write(
+      reply,
+      request,
+      {
+        nonce: session.nonce,
+        recordId: record.id,
+        recordKey: record.deviceCodeHash,
+        outcome: action === 'allow' ? 'approved' : 'denied',
+        expiresAt: now + DONE_SESSION_MS,
+      },
+      now,
+    );
+    return reply.redirect(PATHS.done, 303);
+  });
+}

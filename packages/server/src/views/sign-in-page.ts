@@ -1,0 +1,52 @@
+import { PATHS } from '../verification/paths.js';
+import { html, type SafeHtml } from './html.js';
+import { layout } from './layout.js';
+import { messages } from './messages.js';
+
+/** What the sign-in page shows. */
+export interface SignInView {
+  readonly csrf: string;
+  /** The tenant of the device code: users of that tenant only. */
+  readonly tenant: string;
+  /** The username typed last time (the password never comes back). */
+  readonly username?: string;
+  /** The one message for an unknown user, a wrong password or a disabled account. */
+  readonly invalid?: boolean;
+}
+
+/** `GET /device/signin`: username and password for the code's tenant. */
+export function signInPage(view: SignInView): SafeHtml {
+  const t = messages.signIn;
+  return layout(
+    t.title,
+    html`<h1>${t.title}</h1>
+      ${view.invalid === true && html`<p class="error" role="alert">${t.invalid}</p>`}
+      <p>${t.intro(view.tenant)}</p>
+      <form method="post" action="${PATHS.signIn}">
+        <input type="hidden" name="csrf" value="${view.csrf}" />
+        <label for="username">${t.username}</label>
+        <input
+          id="username"
+          name="username"
+          type="text"
+          value="${view.username ?? ''}"
+          maxlength="256"
+          autocomplete="username"
+          autocapitalize="none"
+          spellcheck="false"
+          required
+          autofocus
+        />
+        <label for="password">${t.password}</label>
+        <input
+          id="password"
+          name="password"
+          type="password"
+          maxlength="1024"
+          autocomplete="current-password"
+          required
+        />
+        <div class="actions"><button type="submit">${t.submit}</button></div>
+      </form>`,
+  );
+}
