@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { fakeClock, stuckClock } from '@devicelogin/test-utils';
 import {
   AuthorizationDeclinedError,
@@ -6,30 +6,19 @@ import {
   ConfigurationError,
   TimeoutError,
   DeviceCodeExpiredError,
-  PublicClientApplication,
+  type PublicClientApplication,
   type DeviceCodeInfo,
 } from '@devicelogin/client';
-import { errorReply, startFakeProvider, tokenReply, type FakeProvider } from './support/fake-provider.js';
+import { errorReply, genericApp, tokenReply, useFakeProvider } from './support/fake-provider.js';
 
-let provider: FakeProvider | undefined;
-afterEach(async () => {
-  await provider?.close();
-  provider = undefined;
-});
+const start = useFakeProvider();
 
 const CLIENT_ID = 'client-123';
-
-function app(p: FakeProvider, clock = fakeClock()): PublicClientApplication {
-  return new PublicClientApplication({
-    auth: { clientId: CLIENT_ID, authority: p.url, provider: 'generic' },
-    system: { clock },
-  });
-}
 
 describe('acquireTokenByDeviceCode against a generic discovery provider', () => {
   it('shows the code, polls through pending, verifies the id_token and returns the tokens', async () => {
     const clock = fakeClock();
-    provider = await startFakeProvider({
+    const provider = await start({
       token: async (call, p) =>
         call.attempt < 3
           ? errorReply('authorization_pending')
@@ -41,7 +30,7 @@ describe('acquireTokenByDeviceCode against a generic discovery provider', () => 
             }),
     });
     const seen: DeviceCodeInfo[] = [];
-    const result = await app(provider, clock).acquireTokenByDeviceCode({
+    const result = await genericApp(provider, CLIENT_ID, clock).acquireTokenByDeviceCode({
       scopes: ['openid', 'api.read'],
       onDeviceCode: async (info) => {
         await Promise.resolve();
@@ -69,7 +58,7 @@ describe('acquireTokenByDeviceCode against a generic discovery provider', () => 
 
   it('slow_down adds 5 s to the interval', async () => {
     const clock = fakeClock();
-    provider = await startFakeProvider({
+    const provider = await start({
       token: (call) =>
         call.attempt === 1
           ? errorReply('slow_down')
@@ -77,22 +66,28 @@ describe('acquireTokenByDeviceCode against a generic discovery provider', () => 
             ? errorReply('authorization_pending')
             : tokenReply(),
     });
-    await app(provider, clock).acquireTokenByDeviceCode({ scopes: ['x'], onDeviceCode: () => undefined });
+    await genericApp(provider, CLIENT_ID, clock).acquireTokenByDeviceCode({
+      scopes: ['x'],
+      onDeviceCode: () => undefined,
+    });
     expect(clock.sleeps).toEqual([5500, 11000, 11000]);
   });
 
   it('declined → AuthorizationDeclinedError', async () => {
-    provider = await startFakeProvider({ token: () => errorReply('access_denied') });
+    const provider = await start({ token: () => errorReply('access_denied') });
     await expect(
-      app(provider).acquireTokenByDeviceCode({ scopes: ['x'], onDeviceCode: () => undefined }),
+      genericApp(provider, CLIENT_ID, fakeClock()).acquireTokenByDeviceCode({
+        scopes: ['x'],
+        onDeviceCode: () => undefined,
+      }),
     ).rejects.toBeInstanceOf(AuthorizationDeclinedError);
   });
 
   it('stops at expires_in by itself when the server keeps answering pending', async () => {
     const clock = fakeClock();
-    provider = await startFakeProvider({ token: () => errorReply('authorization_pending') });
+    const provider = await start({ token: () => errorReply('authorization_pending') });
     const started = clock.now();
-    const error = await app(provider, clock)
+    const error = await genericApp(provider, CLIENT_ID, clock)
       .acquireTokenByDeviceCode({ scopes: ['x'], onDeviceCode: () => undefined })
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(DeviceCodeExpiredError);
@@ -104,9 +99,9 @@ describe('acquireTokenByDeviceCode against a generic discovery provider', () => 
 
   it('an abort during the sleep ends the call at once with CancelledError', async () => {
     const clock = stuckClock();
-    provider = await startFakeProvider({ token: () => tokenReply() });
+    const provider = await start({ token: () => tokenReply() });
     const controller = new AbortController();
-    const pending = app(provider, clock as never).acquireTokenByDeviceCode({
+    const pending = genericApp(provider, CLIENT_ID, clock).acquireTokenByDeviceCode({
       scopes: ['x'],
       onDeviceCode: () => undefined,
       signal: controller.signal,
@@ -118,15 +113,17 @@ describe('acquireTokenByDeviceCode against a generic discovery provider', () => 
   });
 
   it('a missing onDeviceCode is a ConfigurationError before any request', async () => {
-    provider = await startFakeProvider({ token: () => tokenReply() });
+    const provider = await start({ token: () => tokenReply() });
     const options = { scopes: ['x'] } as unknown as Parameters<PublicClientApplication['acquireTokenByDeviceCode']>[0];
-    await expect(app(provider).acquireTokenByDeviceCode(options)).rejects.toBeInstanceOf(ConfigurationError);
+    await expect(genericApp(provider, CLIENT_ID, fakeClock()).acquireTokenByDeviceCode(options)).rejects.toBeInstanceOf(
+      ConfigurationError,
+    );
     expect(provider.deviceCalls).toHaveLength(0);
   });
 
   it('an onDeviceCode that never returns still ends at timeoutMs', async () => {
-    provider = await startFakeProvider({ token: () => tokenReply() });
-    const error = await app(provider)
+    const provider = await start({ token: () => tokenReply() });
+    const error = await genericApp(provider, CLIENT_ID, fakeClock())
       .acquireTokenByDeviceCode({
         scopes: ['x'],
         timeoutMs: 50,

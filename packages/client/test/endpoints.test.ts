@@ -1,13 +1,9 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { fakeClock } from '@devicelogin/test-utils';
 import { ConfigurationError, PublicClientApplication } from '@devicelogin/client';
-import { startFakeProvider, tokenReply, type FakeProvider } from './support/fake-provider.js';
+import { tokenReply, useFakeProvider } from './support/fake-provider.js';
 
-let provider: FakeProvider | undefined;
-afterEach(async () => {
-  await provider?.close();
-  provider = undefined;
-});
+const start = useFakeProvider();
 
 /** Routes https://login.example.test to the fake, so the authority is https while the fake is http. */
 function routedFetch(target: string): (input: string, init: RequestInit) => Promise<Response> {
@@ -16,7 +12,7 @@ function routedFetch(target: string): (input: string, init: RequestInit) => Prom
 
 describe('endpoint resolution', () => {
   it('refuses a discovery document that downgrades an https authority to http endpoints', async () => {
-    provider = await startFakeProvider({
+    const provider = await start({
       token: () => tokenReply(),
       metadata: { issuer: 'https://login.example.test' },
     });
@@ -33,7 +29,7 @@ describe('endpoint resolution', () => {
   it('checks Entra id_token issuers against the cloud network host for alias authorities', async () => {
     const clock = fakeClock();
     const tenant = '72f988bf-86f1-41af-91ab-2d7cd011db47';
-    provider = await startFakeProvider({
+    const provider = await start({
       paths: {
         device: `/${tenant}/oauth2/v2.0/devicecode`,
         token: `/${tenant}/oauth2/v2.0/token`,
@@ -49,7 +45,7 @@ describe('endpoint resolution', () => {
     });
     const app = new PublicClientApplication({
       auth: { clientId: 'c', authority: `https://login.windows.net/${tenant}` },
-      system: { clock, fetch: (input, init) => fetch(input.replace('https://login.windows.net', provider!.url), init) },
+      system: { clock, fetch: (input, init) => fetch(input.replace('https://login.windows.net', provider.url), init) },
     });
     const result = await app.acquireTokenByDeviceCode({ scopes: ['User.Read'], onDeviceCode: () => undefined });
     expect(result.idTokenClaims?.['iss']).toBe(`https://login.microsoftonline.com/${tenant}/v2.0`);

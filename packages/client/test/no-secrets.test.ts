@@ -1,7 +1,7 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { assertNoSecretsIn, describeErrorFully, fakeClock } from '@devicelogin/test-utils';
-import { PublicClientApplication, type LogLevel } from '@devicelogin/client';
-import { errorReply, startFakeProvider, tokenReply, type FakeProvider, type Reply } from './support/fake-provider.js';
+import type { LogLevel } from '@devicelogin/client';
+import { errorReply, genericApp, tokenReply, useFakeProvider, type Reply } from './support/fake-provider.js';
 
 const DEVICE_CODE = 'DEVICE-CODE-0123456789abcdef';
 const USER_CODE = 'BCDF-GHJK';
@@ -10,20 +10,16 @@ const REFRESH_TOKEN = 'REFRESH-TOKEN-secret-value-5678';
 const CLIENT_SECRET = 'CLIENT-SECRET-installed-app';
 const SECRETS = [DEVICE_CODE, USER_CODE, ACCESS_TOKEN, REFRESH_TOKEN, CLIENT_SECRET];
 
-let provider: FakeProvider | undefined;
-afterEach(async () => {
-  await provider?.close();
-  provider = undefined;
-});
+const start = useFakeProvider();
 
 async function run(tokenReplies: Reply[]): Promise<{ lines: string[]; error: unknown }> {
-  provider = await startFakeProvider({
+  const provider = await start({
     token: (call) => tokenReplies[Math.min(call.attempt, tokenReplies.length) - 1]!,
   });
   const lines: string[] = [];
-  const app = new PublicClientApplication({
-    auth: { clientId: 'c', authority: provider.url, provider: 'generic', clientSecret: CLIENT_SECRET },
-    system: { clock: fakeClock(), logger: (level: LogLevel, message: string) => lines.push(`${level} ${message}`) },
+  const app = genericApp(provider, 'c', fakeClock(), {
+    auth: { clientSecret: CLIENT_SECRET },
+    system: { logger: (level: LogLevel, message: string) => lines.push(`${level} ${message}`) },
   });
   const error = await app.acquireTokenByDeviceCode({ scopes: ['x'], onDeviceCode: () => undefined }).then(
     () => undefined,

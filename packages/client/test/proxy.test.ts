@@ -1,26 +1,24 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { fakeClock, startProxy, type TestProxy } from '@devicelogin/test-utils';
-import { NetworkError, PublicClientApplication } from '@devicelogin/client';
-import { startFakeProvider, tokenReply, type FakeProvider } from './support/fake-provider.js';
+import { NetworkError, type PublicClientApplication } from '@devicelogin/client';
+import { genericApp, tokenReply, useFakeProvider, type FakeProvider } from './support/fake-provider.js';
 
-let provider: FakeProvider | undefined;
 let proxy: TestProxy | undefined;
 afterEach(async () => {
-  await provider?.close();
   await proxy?.close();
-  provider = proxy = undefined;
+  proxy = undefined;
 });
+// registered last, so the providers close before the proxy
+const start = useFakeProvider();
 
+/** A client of the fake that reads its proxy settings from `env`. */
 function client(p: FakeProvider, env: Record<string, string>): PublicClientApplication {
-  return new PublicClientApplication({
-    auth: { clientId: 'c', authority: p.url, provider: 'generic' },
-    system: { clock: fakeClock(), env },
-  });
+  return genericApp(p, 'c', fakeClock(), { system: { env } });
 }
 
 describe('proxies from the environment', () => {
   it('sends discovery, device and token requests through HTTPS_PROXY/HTTP_PROXY', async () => {
-    provider = await startFakeProvider({ token: () => tokenReply() });
+    const provider = await start({ token: () => tokenReply() });
     proxy = await startProxy();
     const result = await client(provider, { HTTP_PROXY: proxy.url }).acquireTokenByDeviceCode({
       scopes: ['x'],
@@ -35,7 +33,7 @@ describe('proxies from the environment', () => {
   });
 
   it('bypasses the proxy for hosts in NO_PROXY', async () => {
-    provider = await startFakeProvider({ token: () => tokenReply() });
+    const provider = await start({ token: () => tokenReply() });
     proxy = await startProxy();
     await client(provider, {
       https_proxy: proxy.url,
@@ -49,7 +47,7 @@ describe('proxies from the environment', () => {
   });
 
   it('a dead proxy is a NetworkError naming the endpoint, not a hang', async () => {
-    provider = await startFakeProvider({ token: () => tokenReply() });
+    const provider = await start({ token: () => tokenReply() });
     proxy = await startProxy();
     const deadUrl = proxy.url;
     await proxy.close();

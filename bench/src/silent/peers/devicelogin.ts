@@ -4,12 +4,11 @@ import {
   createFilePersistence,
   PublicClientApplication,
   staticKeyProvider,
-  type AccountInfo,
   type CachePersistence,
   type FetchLike,
 } from '@devicelogin/client';
-import { accountInfoOf, parseDocument, type GeneratedCache } from '../generate-cache.js';
-import { NetworkForbiddenError, type CacheMode, type SilentPeer, type SilentPeerFactory } from './peer.js';
+import { parseDocument, type GeneratedCache } from '../generate-cache.js';
+import { forbiddenNetwork, measuredCalls, type CacheMode, type SilentPeer, type SilentPeerFactory } from './peer.js';
 
 /**
  * Ours: `@devicelogin/client` from the workspace (the bundle in packages/client/dist). In memory
@@ -18,22 +17,13 @@ import { NetworkForbiddenError, type CacheMode, type SilentPeer, type SilentPeer
  * and the client reads it on its first call.
  */
 export const createPeer: SilentPeerFactory = (mode: CacheMode, directory: string): SilentPeer => {
-  let app: PublicClientApplication | undefined;
-  let accounts: readonly AccountInfo[] = [];
-  let attempts = 0;
+  const calls = measuredCalls((app: PublicClientApplication) => app.getAccounts());
+  const network = forbiddenNetwork();
   const key = randomBytes(32);
   const path = join(directory, 'devicelogin-cache.json');
-  const fetch: FetchLike = (input) => {
-    attempts++;
-    return Promise.reject(new NetworkForbiddenError(String(input)));
-  };
+  const fetch: FetchLike = (input) => network.refuse(String(input));
   const persistence = (): CachePersistence =>
     createFilePersistence({ path, encryption: { keyProvider: staticKeyProvider(key) } });
-
-  function client(): PublicClientApplication {
-    if (app === undefined) throw new Error('load() first');
-    return app;
-  }
 
   return {
     name: '@devicelogin/client 0.1.0',
@@ -43,6 +33,7 @@ export const createPeer: SilentPeerFactory = (mode: CacheMode, directory: string
         : 'cache: { persistence: createFilePersistence({ path, encryption: { keyProvider: staticKeyProvider(32 bytes) } }) }',
     async load(cache: GeneratedCache) {
       const auth = { clientId: cache.clientId, authority: cache.authority };
+      let app: PublicClientApplication;
       if (mode === 'memory') {
         app = new PublicClientApplication({ auth, system: { fetch } });
         app.getTokenCache().deserialize(cache.text);
@@ -51,17 +42,10 @@ export const createPeer: SilentPeerFactory = (mode: CacheMode, directory: string
         await persistence().update(() => document);
         app = new PublicClientApplication({ auth, system: { fetch }, cache: { persistence: persistence() } });
       }
-      accounts = cache.accounts.map(accountInfoOf);
+      calls.loaded(app, cache);
     },
-    async silent(accountIndex: number) {
-      const account = accounts[accountIndex];
-      if (account === undefined) throw new RangeError(`no account ${accountIndex}`);
-      const result = await client().acquireTokenSilent({ account, scopes: ['User.Read'] });
-      return { accessToken: result.accessToken, fromCache: result.fromCache };
-    },
-    async accounts() {
-      return (await client().getAccounts()).length;
-    },
-    networkAttempts: () => attempts,
+    silent: calls.silent,
+    accounts: calls.accounts,
+    networkAttempts: network.attempts,
   };
 };

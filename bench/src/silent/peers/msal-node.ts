@@ -2,14 +2,13 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   PublicClientApplication,
-  type AccountInfo,
   type ICachePlugin,
   type INetworkModule,
   type TokenCacheContext,
 } from '@azure/msal-node';
 import { authorityMetadata, cloudDiscoveryMetadata } from '../entra-metadata.js';
-import { accountInfoOf, type GeneratedCache } from '../generate-cache.js';
-import { NetworkForbiddenError, type CacheMode, type SilentPeer, type SilentPeerFactory } from './peer.js';
+import type { GeneratedCache } from '../generate-cache.js';
+import { forbiddenNetwork, measuredCalls, type CacheMode, type SilentPeer, type SilentPeerFactory } from './peer.js';
 
 /**
  * The file cache plugin of msal-node's documentation and samples: read the whole file and
@@ -33,25 +32,13 @@ function fileCachePlugin(path: string): ICachePlugin {
  * that a cache hit is all that is measured.
  */
 export const createPeer: SilentPeerFactory = (mode: CacheMode, directory: string): SilentPeer => {
-  let app: PublicClientApplication | undefined;
-  let accounts: readonly AccountInfo[] = [];
-  let attempts = 0;
+  const calls = measuredCalls((app: PublicClientApplication) => app.getAllAccounts());
+  const network = forbiddenNetwork();
   const path = join(directory, 'msal-cache.json');
   const networkClient: INetworkModule = {
-    sendGetRequestAsync(url) {
-      attempts++;
-      return Promise.reject(new NetworkForbiddenError(url));
-    },
-    sendPostRequestAsync(url) {
-      attempts++;
-      return Promise.reject(new NetworkForbiddenError(url));
-    },
+    sendGetRequestAsync: (url) => network.refuse(url),
+    sendPostRequestAsync: (url) => network.refuse(url),
   };
-
-  function client(): PublicClientApplication {
-    if (app === undefined) throw new Error('load() first');
-    return app;
-  }
 
   return {
     name: '@azure/msal-node 7.2.3',
@@ -66,6 +53,7 @@ export const createPeer: SilentPeerFactory = (mode: CacheMode, directory: string
         authorityMetadata: authorityMetadata(cache.tenantId),
         cloudDiscoveryMetadata: cloudDiscoveryMetadata(cache.tenantId),
       };
+      let app: PublicClientApplication;
       if (mode === 'memory') {
         app = new PublicClientApplication({ auth, system: { networkClient } });
         app.getTokenCache().deserialize(cache.text);
@@ -77,17 +65,10 @@ export const createPeer: SilentPeerFactory = (mode: CacheMode, directory: string
           cache: { cachePlugin: fileCachePlugin(path) },
         });
       }
-      accounts = cache.accounts.map(accountInfoOf);
+      calls.loaded(app, cache);
     },
-    async silent(accountIndex: number) {
-      const account = accounts[accountIndex];
-      if (account === undefined) throw new RangeError(`no account ${accountIndex}`);
-      const result = await client().acquireTokenSilent({ account, scopes: ['User.Read'] });
-      return { accessToken: result.accessToken, fromCache: result.fromCache };
-    },
-    async accounts() {
-      return (await client().getAllAccounts()).length;
-    },
-    networkAttempts: () => attempts,
+    silent: calls.silent,
+    accounts: calls.accounts,
+    networkAttempts: network.attempts,
   };
 };

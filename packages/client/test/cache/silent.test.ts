@@ -1,15 +1,18 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { assertNoSecretsIn, describeErrorFully, fakeClock, type FakeClock } from '@devicelogin/test-utils';
-import { InteractionRequiredError, PublicClientApplication, type AuthenticationResult } from '@devicelogin/client';
-import { errorReply, startFakeProvider, type Call, type FakeProvider, type Reply } from '../support/fake-provider.js';
+import { InteractionRequiredError, type PublicClientApplication, type AuthenticationResult } from '@devicelogin/client';
+import {
+  errorReply,
+  genericApp,
+  useFakeProvider,
+  type Call,
+  type FakeProvider,
+  type Reply,
+} from '../support/fake-provider.js';
 
 const CLIENT_ID = 'client-silent';
 
-let provider: FakeProvider | undefined;
-afterEach(async () => {
-  await provider?.close();
-  provider = undefined;
-});
+const start = useFakeProvider();
 
 interface Harness {
   readonly app: PublicClientApplication;
@@ -47,7 +50,7 @@ async function harness(
       },
     };
   };
-  provider = await startFakeProvider({
+  const provider = await start({
     token: async (call, p) => {
       if (call.form['grant_type'] === 'refresh_token') {
         refreshCalls.push(call);
@@ -56,15 +59,11 @@ async function harness(
       return tokens(p);
     },
   });
-  const app = new PublicClientApplication({
-    auth: { clientId: CLIENT_ID, authority: provider.url, provider: 'generic' },
-    system: { clock },
-  });
-  const p = provider;
+  const app = genericApp(provider, CLIENT_ID, clock);
   return {
     app,
     clock,
-    provider: p,
+    provider,
     refreshCalls,
     signIn: () => app.acquireTokenByDeviceCode({ scopes: ['api.read', 'api.write'], onDeviceCode: () => undefined }),
   };
@@ -105,11 +104,7 @@ describe('acquireTokenSilent', () => {
   it('the buffer is configurable', async () => {
     const h = await harness();
     const account = (await h.signIn()).account!;
-    const app = new PublicClientApplication({
-      auth: { clientId: CLIENT_ID, authority: h.provider.url, provider: 'generic' },
-      system: { clock: h.clock },
-      cache: { expiryBufferSeconds: 0 },
-    });
+    const app = genericApp(h.provider, CLIENT_ID, h.clock, { cache: { expiryBufferSeconds: 0 } });
     app.getTokenCache().deserialize(h.app.getTokenCache().serialize());
     h.clock.advance((3600 - 10) * 1000);
     expect((await app.acquireTokenSilent({ account, scopes: ['api.read'] })).fromCache).toBe(true);

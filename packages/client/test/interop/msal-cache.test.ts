@@ -12,7 +12,7 @@ import {
 } from '@azure/msal-node';
 import { fakeClock, tempDir, type FakeClock } from '@devicelogin/test-utils';
 import { PublicClientApplication, type AuthenticationResult } from '@devicelogin/client';
-import { startFakeProvider, type Call, type FakeProvider } from '../support/fake-provider.js';
+import { useFakeProvider, type Call, type FakeProvider } from '../support/fake-provider.js';
 import { clientInfo, entraDeviceReply, entraPaths } from '../support/entra.js';
 
 // MSAL's unified token cache shared both ways with the real @azure/msal-node (PROTOCOL-NOTES §D).
@@ -93,14 +93,13 @@ interface FakeEntra {
   readonly msalRequests: string[];
 }
 
-let provider: FakeProvider | undefined;
 let cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
-  await provider?.close();
-  provider = undefined;
   for (const cleanup of cleanups) await cleanup();
   cleanups = [];
 });
+// registered last, so the providers close before the cleanups run
+const startFake = useFakeProvider();
 
 /**
  * Starts the fake Entra. Every token response is an Entra v2 success at once (the first poll
@@ -139,15 +138,14 @@ async function startEntra(clock: { now(): number } = Date): Promise<FakeEntra> {
       },
     };
   };
-  provider = await startFakeProvider({
+  const provider = await startFake({
     paths: entraPaths(TENANT_ID),
     metadata: null,
     device: () => entraDeviceReply(),
     token,
   });
-  const fake = provider;
   return {
-    provider: fake,
+    provider,
     msalRequests,
     signInAs: (next) => {
       user = next;

@@ -1,11 +1,11 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { fakeClock, type FakeClock } from '@devicelogin/test-utils';
 import { PublicClientApplication } from '@devicelogin/client';
 import {
   ACCESS_TOKEN,
   DEVICE_CODE,
-  startFakeProvider,
   tokenReply,
+  useFakeProvider,
   type FakeProvider,
   type Reply,
 } from '../support/fake-provider.js';
@@ -16,11 +16,7 @@ import {
 const CLIENT_ID = 'aBcDeFgHiJkLmNoPqRsTuVwXyZ012345';
 const AUDIENCE = 'https://api.example.com';
 
-let provider: FakeProvider | undefined;
-afterEach(async () => {
-  await provider?.close();
-  provider = undefined;
-});
+const start = useFakeProvider();
 
 function auth0(p: FakeProvider, clock: FakeClock): PublicClientApplication {
   return new PublicClientApplication({
@@ -41,7 +37,7 @@ const slowDown429: Reply = {
 describe('Auth0', () => {
   it('slow_down sent as HTTP 429 is a slow_down (+5 s), not a failure nor a generic 429 back-off', async () => {
     const clock = fakeClock();
-    provider = await startFakeProvider({
+    const provider = await start({
       token: (call) => (call.attempt === 1 ? slowDown429 : call.attempt === 2 ? pending : tokenReply()),
     });
     const result = await auth0(provider, clock).acquireTokenByDeviceCode({
@@ -56,7 +52,7 @@ describe('Auth0', () => {
 
   it('extraParameters.audience reaches the device authorization request', async () => {
     const clock = fakeClock();
-    provider = await startFakeProvider({ token: () => tokenReply() });
+    const provider = await start({ token: () => tokenReply() });
     await auth0(provider, clock).acquireTokenByDeviceCode({
       scopes: ['read:things'],
       extraParameters: { audience: AUDIENCE },

@@ -1,14 +1,14 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { fakeClock, type FakeClock } from '@devicelogin/test-utils';
-import { DeviceCodeExpiredError, PublicClientApplication, ServerError, type DeviceCodeInfo } from '@devicelogin/client';
+import { describe, expect, it } from 'vitest';
+import { fakeClock } from '@devicelogin/test-utils';
+import { DeviceCodeExpiredError, ServerError, type DeviceCodeInfo } from '@devicelogin/client';
 import {
   ACCESS_TOKEN,
   DEVICE_CODE,
   USER_CODE,
   errorReply,
-  startFakeProvider,
+  genericApp,
   standardDeviceReply,
-  type FakeProvider,
+  useFakeProvider,
 } from '../support/fake-provider.js';
 import { expectNoSecrets, rejectionOf } from '../support/outcome.js';
 
@@ -16,31 +16,20 @@ import { expectNoSecrets, rejectionOf } from '../support/outcome.js';
 
 const CLIENT_ID = 'client-broken';
 
-let provider: FakeProvider | undefined;
-afterEach(async () => {
-  await provider?.close();
-  provider = undefined;
-});
-
-function app(p: FakeProvider, clock: FakeClock): PublicClientApplication {
-  return new PublicClientApplication({
-    auth: { clientId: CLIENT_ID, authority: p.url, provider: 'generic' },
-    system: { clock },
-  });
-}
+const start = useFakeProvider();
 
 describe('a broken server', () => {
   it('answering authorization_pending after expiry: the client raises DeviceCodeExpiredError at expires_in, no poll after', async () => {
     const clock = fakeClock();
     // 60 s lifetime, 7 s interval: polls every 7.7 s at 7.7 … 53.9 s, then one shortened wait to 60 s
-    provider = await startFakeProvider({
+    const provider = await start({
       clock,
       device: (_call, p) => standardDeviceReply(p.url, { expires_in: 60, interval: 7 }),
       token: () => errorReply('authorization_pending'),
     });
     let expiresAt = 0;
     const error = await rejectionOf(
-      app(provider, clock).acquireTokenByDeviceCode({
+      genericApp(provider, CLIENT_ID, clock).acquireTokenByDeviceCode({
         scopes: ['x'],
         onDeviceCode: (info: DeviceCodeInfo) => {
           expiresAt = info.expiresAt.getTime();
@@ -60,10 +49,10 @@ describe('a broken server', () => {
 
   it('answering slow_down forever: the interval keeps growing and the client still stops at expiry', async () => {
     const clock = fakeClock();
-    provider = await startFakeProvider({ clock, token: () => errorReply('slow_down') });
+    const provider = await start({ clock, token: () => errorReply('slow_down') });
     let expiresAt = 0;
     await rejectionOf(
-      app(provider, clock).acquireTokenByDeviceCode({
+      genericApp(provider, CLIENT_ID, clock).acquireTokenByDeviceCode({
         scopes: ['x'],
         onDeviceCode: (info) => {
           expiresAt = info.expiresAt.getTime();
@@ -81,9 +70,9 @@ describe('a broken server', () => {
 
   it('answering expired_token early: DeviceCodeExpiredError carrying the server details', async () => {
     const clock = fakeClock();
-    provider = await startFakeProvider({ clock, token: () => errorReply('expired_token', {}, 400) });
+    const provider = await start({ clock, token: () => errorReply('expired_token', {}, 400) });
     const error = await rejectionOf(
-      app(provider, clock).acquireTokenByDeviceCode({ scopes: ['x'], onDeviceCode: () => undefined }),
+      genericApp(provider, CLIENT_ID, clock).acquireTokenByDeviceCode({ scopes: ['x'], onDeviceCode: () => undefined }),
       DeviceCodeExpiredError,
     );
     expect(error.server).toMatchObject({ status: 400, error: 'expired_token' });
@@ -93,7 +82,7 @@ describe('a broken server', () => {
 
   it('echoing the device code (and secret fields) in an error body: the ServerError keeps none of them', async () => {
     const clock = fakeClock();
-    provider = await startFakeProvider({
+    const provider = await start({
       clock,
       token: (call) =>
         errorReply('invalid_request', {
@@ -105,7 +94,7 @@ describe('a broken server', () => {
         }),
     });
     const error = await rejectionOf(
-      app(provider, clock).acquireTokenByDeviceCode({ scopes: ['x'], onDeviceCode: () => undefined }),
+      genericApp(provider, CLIENT_ID, clock).acquireTokenByDeviceCode({ scopes: ['x'], onDeviceCode: () => undefined }),
       ServerError,
     );
     expect(error.server?.error).toBe('invalid_request');

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { fakeClock, type FakeClock } from '@devicelogin/test-utils';
 import {
   ConfigurationError,
@@ -11,7 +11,7 @@ import {
   DEVICE_CODE,
   REFRESH_TOKEN,
   USER_CODE,
-  startFakeProvider,
+  useFakeProvider,
   type FakeProvider,
   type Reply,
 } from '../support/fake-provider.js';
@@ -26,11 +26,7 @@ const CLIENT_ID = '04b07795-8ddb-461a-bbee-02f9e1bf7b46';
 const TENANT_ID = '72f988bf-86f1-41af-91ab-2d7cd011db47';
 const GRAPH = 'https://graph.microsoft.com';
 
-let provider: FakeProvider | undefined;
-afterEach(async () => {
-  await provider?.close();
-  provider = undefined;
-});
+const start = useFakeProvider();
 
 /** Entra v1's device response: `verification_url`, every number as a string. */
 function v1Device(): Reply {
@@ -103,7 +99,7 @@ describe('Microsoft Entra ID (v1 endpoints)', () => {
   it('coerces numeric strings, reads verification_url, sends resource, polls with code and grant_type device_code', async () => {
     const clock = fakeClock();
     const started = clock.now();
-    provider = await startFakeProvider({
+    const provider = await start({
       paths: entraV1Paths('common'),
       device: v1Device,
       token: (call) => (call.attempt === 1 ? v1Pending() : v1Token(clock, unsignedJwt(v1Claims(clock)))),
@@ -137,7 +133,7 @@ describe('Microsoft Entra ID (v1 endpoints)', () => {
 
   it('an explicit resource is sent as is', async () => {
     const clock = fakeClock();
-    provider = await startFakeProvider({
+    const provider = await start({
       paths: entraV1Paths('common'),
       device: v1Device,
       token: () => v1Token(clock, unsignedJwt(v1Claims(clock))),
@@ -153,7 +149,7 @@ describe('Microsoft Entra ID (v1 endpoints)', () => {
 
   it('ConfigurationError when no resource can be found, before any request', async () => {
     const clock = fakeClock();
-    provider = await startFakeProvider({ paths: entraV1Paths('common'), device: v1Device, token: v1Pending });
+    const provider = await start({ paths: entraV1Paths('common'), device: v1Device, token: v1Pending });
     const error = await rejectionOf(
       entraV1(provider, clock).acquireTokenByDeviceCode({ scopes: ['User.Read'], onDeviceCode: () => undefined }),
       ConfigurationError,
@@ -164,7 +160,7 @@ describe('Microsoft Entra ID (v1 endpoints)', () => {
 
   it('a signed id_token is accepted in decode mode too (no JWKS needed)', async () => {
     const clock = fakeClock();
-    provider = await startFakeProvider({
+    const provider = await start({
       paths: entraV1Paths('common'),
       device: v1Device,
       token: async (_call, p) => v1Token(clock, await p.idToken(v1Claims(clock), clock.now() / 1000)),
@@ -179,7 +175,7 @@ describe('Microsoft Entra ID (v1 endpoints)', () => {
 
   it.each(['unsigned', 'signed'] as const)('an id_token for another audience is refused (%s)', async (kind) => {
     const clock = fakeClock();
-    provider = await startFakeProvider({
+    const provider = await start({
       paths: entraV1Paths('common'),
       device: v1Device,
       token: async (_call, p) => {

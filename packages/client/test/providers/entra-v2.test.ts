@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { fakeClock, type FakeClock } from '@devicelogin/test-utils';
 import {
   AuthorizationDeclinedError,
@@ -14,8 +14,8 @@ import {
 import {
   ACCESS_TOKEN,
   DEVICE_CODE,
-  startFakeProvider,
   tokenReply,
+  useFakeProvider,
   type FakeProvider,
   type FakeProviderOptions,
   type Reply,
@@ -38,15 +38,11 @@ const CLIENT_ID = '11111111-2222-3333-4444-555555555555';
 const TENANT_ID = '72f988bf-86f1-41af-91ab-2d7cd011db47';
 const USER_OID = '00000000-0000-0000-66f3-3332eca7ea81';
 
-let provider: FakeProvider | undefined;
-afterEach(async () => {
-  await provider?.close();
-  provider = undefined;
-});
+const startFake = useFakeProvider();
 
-async function start(options: Omit<FakeProviderOptions, 'paths' | 'metadata'>): Promise<FakeProvider> {
-  provider = await startFakeProvider({ device: () => entraDeviceReply(), ...options, paths: entraPaths('common') });
-  return provider;
+/** The fake under Entra's `/common` layout, answering the device request as Entra does unless told otherwise. */
+function start(options: Omit<FakeProviderOptions, 'paths' | 'metadata'>): Promise<FakeProvider> {
+  return startFake({ device: () => entraDeviceReply(), ...options, paths: entraPaths('common') });
 }
 
 function entra(p: FakeProvider, clock: FakeClock, language: 'en' | 'fr' = 'en'): PublicClientApplication {

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { fakeClock, type FakeClock } from '@devicelogin/test-utils';
 import {
   BadVerificationCodeError,
@@ -11,7 +11,7 @@ import {
   ACCESS_TOKEN,
   DEVICE_CODE,
   USER_CODE,
-  startFakeProvider,
+  useFakeProvider,
   type FakeProvider,
   type FakeProviderOptions,
   type Reply,
@@ -24,15 +24,11 @@ import { expectNoSecrets, rejectionOf } from '../support/outcome.js';
 const CLIENT_ID = 'Iv1.0123456789abcdef';
 const PATHS = { device: '/login/device/code', token: '/login/oauth/access_token' };
 
-let provider: FakeProvider | undefined;
-afterEach(async () => {
-  await provider?.close();
-  provider = undefined;
-});
+const startFake = useFakeProvider();
 
-async function start(options: Omit<FakeProviderOptions, 'paths' | 'metadata'>): Promise<FakeProvider> {
-  provider = await startFakeProvider({ ...options, paths: PATHS, metadata: null });
-  return provider;
+/** The fake at GitHub's fixed paths, without a discovery document. */
+function start(options: Omit<FakeProviderOptions, 'paths' | 'metadata'>): Promise<FakeProvider> {
+  return startFake({ ...options, paths: PATHS, metadata: null });
 }
 
 function github(p: FakeProvider, clock: FakeClock): PublicClientApplication {

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { fakeClock, type FakeClock } from '@devicelogin/test-utils';
 import {
   AuthorizationDeclinedError,
@@ -11,8 +11,8 @@ import {
   ACCESS_TOKEN,
   DEVICE_CODE,
   USER_CODE,
-  startFakeProvider,
   tokenReply,
+  useFakeProvider,
   type FakeProvider,
   type FakeProviderOptions,
   type Reply,
@@ -26,15 +26,11 @@ const CLIENT_ID = '123456789012-abcdefghijklmnop.apps.googleusercontent.com';
 const CLIENT_SECRET = 'GOCSPX-installed-app-secret';
 const GOOGLE_VERIFICATION_URL = 'https://www.google.com/device';
 
-let provider: FakeProvider | undefined;
-afterEach(async () => {
-  await provider?.close();
-  provider = undefined;
-});
+const startFake = useFakeProvider();
 
-async function start(options: Omit<FakeProviderOptions, 'device'>): Promise<FakeProvider> {
-  provider = await startFakeProvider({ device: googleDevice, ...options });
-  return provider;
+/** The fake answering the device request as Google does. */
+function start(options: Omit<FakeProviderOptions, 'device'>): Promise<FakeProvider> {
+  return startFake({ device: googleDevice, ...options });
 }
 
 /** Google's device response: `verification_url`, 30 minutes, 5 s. */

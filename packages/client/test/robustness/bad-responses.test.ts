@@ -1,14 +1,15 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { fakeClock, type FakeClock } from '@devicelogin/test-utils';
-import { InvalidResponseError, PublicClientApplication, type DeviceCodeInfo } from '@devicelogin/client';
+import { describe, expect, it } from 'vitest';
+import { fakeClock } from '@devicelogin/test-utils';
+import { InvalidResponseError, type DeviceCodeInfo } from '@devicelogin/client';
 import {
   DEVICE_CODE,
   REFRESH_TOKEN,
   USER_CODE,
-  startFakeProvider,
+  genericApp,
+  signIn,
   standardDeviceReply,
   tokenReply,
-  type FakeProvider,
+  useFakeProvider,
   type Reply,
 } from '../support/fake-provider.js';
 import { expectNoSecrets, rejectionOf } from '../support/outcome.js';
@@ -18,21 +19,7 @@ import { expectNoSecrets, rejectionOf } from '../support/outcome.js';
 
 const CLIENT_ID = 'client-bad';
 
-let provider: FakeProvider | undefined;
-afterEach(async () => {
-  await provider?.close();
-  provider = undefined;
-});
-
-function app(p: FakeProvider, clock: FakeClock): PublicClientApplication {
-  return new PublicClientApplication({
-    auth: { clientId: CLIENT_ID, authority: p.url, provider: 'generic' },
-    system: { clock },
-  });
-}
-
-const signIn = (a: PublicClientApplication, onDeviceCode: (info: DeviceCodeInfo) => void = () => undefined) =>
-  a.acquireTokenByDeviceCode({ scopes: ['x'], onDeviceCode });
+const start = useFakeProvider();
 
 /** A valid device response with some fields replaced (`undefined` removes one). */
 function deviceWith(url: string, changes: Record<string, unknown>): Reply {
@@ -79,8 +66,8 @@ describe('malformed device authorization responses → InvalidResponseError(fiel
     ['a numeric device_code', 'device_code', (url) => deviceWith(url, { device_code: 12345678 })],
   ])('%s → field %s, and no poll', async (_name, field, reply) => {
     const clock = fakeClock();
-    provider = await startFakeProvider({ device: (_call, p) => reply(p.url), token: () => tokenReply() });
-    const error = await rejectionOf(signIn(app(provider, clock)), InvalidResponseError);
+    const provider = await start({ device: (_call, p) => reply(p.url), token: () => tokenReply() });
+    const error = await rejectionOf(signIn(genericApp(provider, CLIENT_ID, clock)), InvalidResponseError);
     expect(error.code).toBe('invalid_response');
     expect(error.field).toBe(field);
     expect(error.status).toBe(200);
@@ -91,14 +78,14 @@ describe('malformed device authorization responses → InvalidResponseError(fiel
   it('invalid JSON quoting a code near the syntax error does not leak it through the cause', async () => {
     const clock = fakeClock();
     // a server that forgot the quotes around a value: the parser's message quotes the text around it
-    provider = await startFakeProvider({
+    const provider = await start({
       device: () => ({
         contentType: 'application/json',
         text: `{"device_code":"${DEVICE_CODE}","user_code":${USER_CODE},"expires_in":900}`,
       }),
       token: () => tokenReply(),
     });
-    const error = await rejectionOf(signIn(app(provider, clock)), InvalidResponseError);
+    const error = await rejectionOf(signIn(genericApp(provider, CLIENT_ID, clock)), InvalidResponseError);
     expect(error.field).toBe('body');
     expectNoSecrets(error);
   });
@@ -115,10 +102,10 @@ describe('malformed token responses → InvalidResponseError(field)', () => {
     ['a 200 with expires_in "soon"', 'expires_in', tokenReply({ expires_in: 'soon' })],
   ])('%s → field %s', async (_name, field, reply) => {
     const clock = fakeClock();
-    provider = await startFakeProvider({
+    const provider = await start({
       token: (call) => (call.attempt === 1 ? { status: 400, json: { error: 'authorization_pending' } } : reply),
     });
-    const error = await rejectionOf(signIn(app(provider, clock)), InvalidResponseError);
+    const error = await rejectionOf(signIn(genericApp(provider, CLIENT_ID, clock)), InvalidResponseError);
     expect(error.field).toBe(field);
     expect(error.status).toBe(200);
     // a malformed success is final: no retry after it
@@ -135,12 +122,12 @@ describe('interval normalisation', () => {
     ['absent defaults to 5 s', undefined, 5, 5500],
   ])('interval %s', async (_name, interval, expectedInterval, expectedWait) => {
     const clock = fakeClock();
-    provider = await startFakeProvider({
+    const provider = await start({
       device: (_call, p) => deviceWith(p.url, { interval }),
       token: (call) => (call.attempt === 1 ? { status: 400, json: { error: 'authorization_pending' } } : tokenReply()),
     });
     const seen: DeviceCodeInfo[] = [];
-    await signIn(app(provider, clock), (info) => seen.push(info));
+    await signIn(genericApp(provider, CLIENT_ID, clock), (info) => seen.push(info));
     expect(seen[0]!.interval).toBe(expectedInterval);
     // never a busy poll: every wait is the floored interval plus the 10 % margin
     expect(clock.sleeps).toEqual([expectedWait, expectedWait]);

@@ -1,19 +1,14 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { fakeClock, type FakeClock } from '@devicelogin/test-utils';
-import {
-  DeviceCodeExpiredError,
-  NetworkError,
-  PublicClientApplication,
-  ServerError,
-  type DeviceCodeInfo,
-} from '@devicelogin/client';
+import { describe, expect, it } from 'vitest';
+import { fakeClock } from '@devicelogin/test-utils';
+import { DeviceCodeExpiredError, NetworkError, ServerError } from '@devicelogin/client';
 import {
   ACCESS_TOKEN,
   errorReply,
-  startFakeProvider,
+  genericApp,
+  signIn,
   standardDeviceReply,
   tokenReply,
-  type FakeProvider,
+  useFakeProvider,
   type FakeProviderOptions,
   type Reply,
 } from '../support/fake-provider.js';
@@ -25,26 +20,7 @@ import { expectNoSecrets, rejectionOf } from '../support/outcome.js';
 
 const CLIENT_ID = 'client-retry';
 
-let provider: FakeProvider | undefined;
-afterEach(async () => {
-  await provider?.close();
-  provider = undefined;
-});
-
-async function start(options: FakeProviderOptions): Promise<FakeProvider> {
-  provider = await startFakeProvider(options);
-  return provider;
-}
-
-function app(p: FakeProvider, clock: FakeClock): PublicClientApplication {
-  return new PublicClientApplication({
-    auth: { clientId: CLIENT_ID, authority: p.url, provider: 'generic' },
-    system: { clock },
-  });
-}
-
-const signIn = (a: PublicClientApplication, onDeviceCode: (info: DeviceCodeInfo) => void = () => undefined) =>
-  a.acquireTokenByDeviceCode({ scopes: ['x'], onDeviceCode });
+const start = useFakeProvider();
 
 /** Answers `replies[n-1]` to the n-th poll, the last one forever after. */
 function script(...replies: Reply[]): FakeProviderOptions['token'] {
@@ -61,7 +37,7 @@ describe('retries of the token endpoint', () => {
   it('503 with Retry-After: 7 → the next poll 7 000 ms later, then success', async () => {
     const clock = fakeClock();
     const p = await start({ token: script(busy({ 'retry-after': '7' }), tokenReply()) });
-    const result = await signIn(app(p, clock));
+    const result = await signIn(genericApp(p, CLIENT_ID, clock));
     expect(clock.sleeps).toEqual([5500, 7000]);
     expect(p.tokenCalls).toHaveLength(2);
     expect(result.accessToken).toBe(ACCESS_TOKEN);
@@ -70,7 +46,7 @@ describe('retries of the token endpoint', () => {
   it('a Retry-After shorter than the interval still waits the interval', async () => {
     const clock = fakeClock();
     const p = await start({ token: script(busy({ 'retry-after': '1' }), tokenReply()) });
-    await signIn(app(p, clock));
+    await signIn(genericApp(p, CLIENT_ID, clock));
     expect(clock.sleeps).toEqual([5500, 5000]);
   });
 
@@ -80,7 +56,7 @@ describe('retries of the token endpoint', () => {
       token: (call) =>
         call.attempt === 1 ? busy({ 'retry-after': new Date(clock.now() + 12_000).toUTCString() }) : tokenReply(),
     });
-    await signIn(app(p, clock));
+    await signIn(genericApp(p, CLIENT_ID, clock));
     expect(clock.sleeps).toEqual([5500, 12_000]);
   });
 
@@ -99,7 +75,7 @@ describe('retries of the token endpoint', () => {
         tokenReply(),
       ),
     });
-    const result = await signIn(app(p, clock));
+    const result = await signIn(genericApp(p, CLIENT_ID, clock));
     expect(clock.sleeps).toEqual([5500, 10_000, 20_000, 40_000, 60_000, 60_000, 5500, 10_000]);
     expect(p.tokenCalls).toHaveLength(8);
     expect(result.accessToken).toBe(ACCESS_TOKEN);
@@ -108,7 +84,7 @@ describe('retries of the token endpoint', () => {
   it.each(['temporarily_unavailable', 'server_error'])('the OAuth error %s is retried', async (error) => {
     const clock = fakeClock();
     const p = await start({ token: script(errorReply(error, {}, 503), errorReply(error, {}, 503), tokenReply()) });
-    const result = await signIn(app(p, clock));
+    const result = await signIn(genericApp(p, CLIENT_ID, clock));
     expect(clock.sleeps).toEqual([5500, 10_000, 20_000]);
     expect(result.accessToken).toBe(ACCESS_TOKEN);
   });
@@ -121,7 +97,7 @@ describe('retries of the token endpoint', () => {
         tokenReply(),
       ),
     });
-    await signIn(app(p, clock));
+    await signIn(genericApp(p, CLIENT_ID, clock));
     expect(clock.sleeps).toEqual([5500, 30_000]);
   });
 
@@ -129,7 +105,7 @@ describe('retries of the token endpoint', () => {
     const clock = fakeClock();
     const p = await start({ clock, token: script({ reset: true }, { reset: true }, tokenReply()) });
     let expiresAt = 0;
-    const result = await signIn(app(p, clock), (info) => (expiresAt = info.expiresAt.getTime()));
+    const result = await signIn(genericApp(p, CLIENT_ID, clock), (info) => (expiresAt = info.expiresAt.getTime()));
     expect(p.tokenCalls).toHaveLength(3);
     expect(clock.sleeps).toEqual([5500, 10_000, 20_000]);
     expect(p.tokenCalls.every((call) => call.at! < expiresAt)).toBe(true);
@@ -145,7 +121,7 @@ describe('retries of the token endpoint', () => {
     });
     let expiresAt = 0;
     const error = await rejectionOf(
-      signIn(app(p, clock), (info) => (expiresAt = info.expiresAt.getTime())),
+      signIn(genericApp(p, CLIENT_ID, clock), (info) => (expiresAt = info.expiresAt.getTime())),
       DeviceCodeExpiredError,
     );
     // 5.5, then back-off 10, 20, 40 s; the next 60 s wait is cut at the 120 s expiry
@@ -160,7 +136,7 @@ describe('retries of the token endpoint', () => {
   it('a Retry-After beyond the expiry: no poll after expiry, DeviceCodeExpiredError', async () => {
     const clock = fakeClock();
     const p = await start({ clock, token: script(busy({ 'retry-after': '3600' })) });
-    const error = await rejectionOf(signIn(app(p, clock)), DeviceCodeExpiredError);
+    const error = await rejectionOf(signIn(genericApp(p, CLIENT_ID, clock)), DeviceCodeExpiredError);
     expect(p.tokenCalls).toHaveLength(1);
     expect(clock.sleeps).toEqual([5500, 900_000 - 5500]);
     expect(error.server).toBeUndefined();
@@ -177,7 +153,7 @@ describe('final HTTP failures', () => {
         text: '<html><head><title>400 Bad Request</title></head><body>Request blocked by proxy</body></html>',
       }),
     });
-    const error = await rejectionOf(signIn(app(p, clock)), ServerError);
+    const error = await rejectionOf(signIn(genericApp(p, CLIENT_ID, clock)), ServerError);
     expect(error.status).toBe(400);
     expect(error.server).toBeUndefined();
     expect(p.tokenCalls).toHaveLength(1);
@@ -190,7 +166,7 @@ describe('final HTTP failures', () => {
       device: () => ({ status: 400, contentType: 'text/html', text: '<html><body>Bad Request</body></html>' }),
       token: () => tokenReply(),
     });
-    const error = await rejectionOf(signIn(app(p, clock)), ServerError);
+    const error = await rejectionOf(signIn(genericApp(p, CLIENT_ID, clock)), ServerError);
     expect(error.status).toBe(400);
     expect(p.tokenCalls).toHaveLength(0);
   });
@@ -198,7 +174,7 @@ describe('final HTTP failures', () => {
   it('the device endpoint is not retried: a 503 there ends the call', async () => {
     const clock = fakeClock();
     const p = await start({ device: () => busy({ 'retry-after': '1' }), token: () => tokenReply() });
-    const error = await rejectionOf(signIn(app(p, clock)), ServerError);
+    const error = await rejectionOf(signIn(genericApp(p, CLIENT_ID, clock)), ServerError);
     expect(error.status).toBe(503);
     expect(p.deviceCalls).toHaveLength(1);
     expect(clock.sleeps).toEqual([]);
@@ -211,7 +187,7 @@ describe('final HTTP failures', () => {
       const p = await start({
         token: (_call, fake) => ({ status, headers: { location: `${fake.url}/elsewhere/token` }, text: '' }),
       });
-      const error = await rejectionOf(signIn(app(p, clock)), ServerError);
+      const error = await rejectionOf(signIn(genericApp(p, CLIENT_ID, clock)), ServerError);
       expect(error.status).toBe(status);
       expect(p.tokenCalls).toHaveLength(1);
       // the device code was never re-posted to the redirect target

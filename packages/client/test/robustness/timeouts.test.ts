@@ -1,20 +1,7 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { fakeClock, type FakeClock } from '@devicelogin/test-utils';
-import {
-  CancelledError,
-  PublicClientApplication,
-  RequestTimeoutError,
-  TimeoutError,
-  type DeviceCodeInfo,
-} from '@devicelogin/client';
-import {
-  ACCESS_TOKEN,
-  errorReply,
-  startFakeProvider,
-  tokenReply,
-  type FakeProvider,
-  type FakeProviderOptions,
-} from '../support/fake-provider.js';
+import { describe, expect, it } from 'vitest';
+import { fakeClock } from '@devicelogin/test-utils';
+import { CancelledError, RequestTimeoutError, TimeoutError, type DeviceCodeInfo } from '@devicelogin/client';
+import { ACCESS_TOKEN, errorReply, genericApp, tokenReply, useFakeProvider } from '../support/fake-provider.js';
 import { deferred, expectNoSecrets, rejectionOf } from '../support/outcome.js';
 
 // The operation's own deadline (`timeoutMs`, in clock time), the per-request timeout
@@ -23,23 +10,7 @@ import { deferred, expectNoSecrets, rejectionOf } from '../support/outcome.js';
 
 const CLIENT_ID = 'client-timeouts';
 
-let provider: FakeProvider | undefined;
-afterEach(async () => {
-  await provider?.close();
-  provider = undefined;
-});
-
-async function start(options: FakeProviderOptions): Promise<FakeProvider> {
-  provider = await startFakeProvider(options);
-  return provider;
-}
-
-function app(p: FakeProvider, clock: FakeClock, requestTimeoutMs?: number): PublicClientApplication {
-  return new PublicClientApplication({
-    auth: { clientId: CLIENT_ID, authority: p.url, provider: 'generic' },
-    system: { clock, ...(requestTimeoutMs === undefined ? {} : { requestTimeoutMs }) },
-  });
-}
+const start = useFakeProvider();
 
 describe('the operation deadline (timeoutMs)', () => {
   it('timeoutMs shorter than the expiry → TimeoutError after exactly timeoutMs of clock time, no poll after it', async () => {
@@ -47,7 +18,11 @@ describe('the operation deadline (timeoutMs)', () => {
     const p = await start({ clock, token: () => errorReply('authorization_pending') });
     const started = clock.now();
     const error = await rejectionOf(
-      app(p, clock).acquireTokenByDeviceCode({ scopes: ['x'], timeoutMs: 20_000, onDeviceCode: () => undefined }),
+      genericApp(p, CLIENT_ID, clock).acquireTokenByDeviceCode({
+        scopes: ['x'],
+        timeoutMs: 20_000,
+        onDeviceCode: () => undefined,
+      }),
       TimeoutError,
     );
     expect(error.code).toBe('timeout');
@@ -62,7 +37,7 @@ describe('the operation deadline (timeoutMs)', () => {
   it('completeDeviceCode honours timeoutMs the same way', async () => {
     const clock = fakeClock();
     const p = await start({ clock, token: () => errorReply('authorization_pending') });
-    const client = app(p, clock);
+    const client = genericApp(p, CLIENT_ID, clock);
     const flow = await client.startDeviceCode({ scopes: ['x'] });
     const started = clock.now();
     await rejectionOf(client.completeDeviceCode(flow, { timeoutMs: 12_000 }), TimeoutError);
@@ -75,7 +50,9 @@ describe('the per-request timeout (system.requestTimeoutMs)', () => {
   it('a token endpoint that never answers is retried as a transient failure', async () => {
     const clock = fakeClock();
     const p = await start({ token: (call) => (call.attempt === 1 ? { hang: true } : tokenReply()) });
-    const result = await app(p, clock, 200).acquireTokenByDeviceCode({ scopes: ['x'], onDeviceCode: () => undefined });
+    const result = await genericApp(p, CLIENT_ID, clock, {
+      system: { requestTimeoutMs: 200 },
+    }).acquireTokenByDeviceCode({ scopes: ['x'], onDeviceCode: () => undefined });
     expect(p.tokenCalls).toHaveLength(2);
     // the timed-out poll backs off like a network failure: 2 × interval
     expect(clock.sleeps).toEqual([5500, 10_000]);
@@ -86,7 +63,10 @@ describe('the per-request timeout (system.requestTimeoutMs)', () => {
     const clock = fakeClock();
     const p = await start({ device: () => ({ hang: true }), token: () => tokenReply() });
     const error = await rejectionOf(
-      app(p, clock, 200).acquireTokenByDeviceCode({ scopes: ['x'], onDeviceCode: () => undefined }),
+      genericApp(p, CLIENT_ID, clock, { system: { requestTimeoutMs: 200 } }).acquireTokenByDeviceCode({
+        scopes: ['x'],
+        onDeviceCode: () => undefined,
+      }),
       RequestTimeoutError,
     );
     expect(error.code).toBe('request_timeout');
@@ -112,7 +92,7 @@ describe('cancellation', () => {
     });
     const controller = new AbortController();
     const reason = new Error('stopped by the user');
-    const pending = app(p, clock, NEVER).acquireTokenByDeviceCode({
+    const pending = genericApp(p, CLIENT_ID, clock, { system: { requestTimeoutMs: NEVER } }).acquireTokenByDeviceCode({
       scopes: ['x'],
       signal: controller.signal,
       onDeviceCode: () => undefined,
@@ -138,7 +118,7 @@ describe('cancellation', () => {
     });
     const controller = new AbortController();
     const shown: DeviceCodeInfo[] = [];
-    const pending = app(p, clock, NEVER).acquireTokenByDeviceCode({
+    const pending = genericApp(p, CLIENT_ID, clock, { system: { requestTimeoutMs: NEVER } }).acquireTokenByDeviceCode({
       scopes: ['x'],
       signal: controller.signal,
       onDeviceCode: (info) => {

@@ -3,22 +3,18 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { fakeClock, tempDir, type FakeClock } from '@devicelogin/test-utils';
-import {
-  InvalidFlowError,
-  PublicClientApplication,
-  type DeviceCodeFlow,
-  type PublicClientConfiguration,
-} from '@devicelogin/client';
+import { fakeClock, tempDir } from '@devicelogin/test-utils';
+import { InvalidFlowError, type DeviceCodeFlow } from '@devicelogin/client';
 import {
   ACCESS_TOKEN,
   DEVICE_CODE,
   USER_CODE,
   errorReply,
-  startFakeProvider,
+  genericApp,
+  genericConfig,
   standardDeviceReply,
   tokenReply,
-  type FakeProvider,
+  useFakeProvider,
 } from '../support/fake-provider.js';
 import { expectNoSecrets, rejectionOf } from '../support/outcome.js';
 
@@ -28,34 +24,26 @@ const CLIENT_ID = 'client-two-step';
 /** The built client, imported by the child process through its absolute path. */
 const CLIENT_DIST = fileURLToPath(new URL('../../dist/index.js', import.meta.url));
 
-let provider: FakeProvider | undefined;
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
-  await provider?.close();
-  provider = undefined;
   for (const cleanup of cleanups.splice(0)) await cleanup();
 });
-
-function configFor(p: FakeProvider, clock?: FakeClock): PublicClientConfiguration {
-  return {
-    auth: { clientId: CLIENT_ID, authority: p.url, provider: 'generic' },
-    ...(clock === undefined ? {} : { system: { clock } }),
-  };
-}
+// registered last, so the providers close before the cleanups run
+const start = useFakeProvider();
 
 const roundTrip = (flow: DeviceCodeFlow): DeviceCodeFlow => JSON.parse(JSON.stringify(flow)) as DeviceCodeFlow;
 
 describe('two-step device code: startDeviceCode / completeDeviceCode', () => {
   it('the flow survives JSON and a second instance with the same configuration completes it', async () => {
     const clock = fakeClock();
-    provider = await startFakeProvider({
+    const provider = await start({
       token: async (call, p) =>
         call.attempt === 1
           ? errorReply('authorization_pending')
           : tokenReply({ id_token: await p.idToken({ sub: 'user-2', aud: CLIENT_ID }, clock.now() / 1000) }),
     });
     const started = clock.now();
-    const flow = await new PublicClientApplication(configFor(provider, clock)).startDeviceCode({
+    const flow = await genericApp(provider, CLIENT_ID, clock).startDeviceCode({
       scopes: ['api.read'],
     });
 
@@ -78,7 +66,7 @@ describe('two-step device code: startDeviceCode / completeDeviceCode', () => {
     expect(copy).toEqual(flow);
     expect(provider.tokenCalls).toHaveLength(0);
 
-    const second = new PublicClientApplication(configFor(provider, clock));
+    const second = genericApp(provider, CLIENT_ID, clock);
     const result = await second.completeDeviceCode(copy);
     expect(result.accessToken).toBe(ACCESS_TOKEN);
     expect(result.account?.homeAccountId).toBe('user-2');
@@ -93,11 +81,11 @@ describe('two-step device code: startDeviceCode / completeDeviceCode', () => {
   it('a real second process completes the flow (one poll, interval 1 s)', async () => {
     // The child uses the real clock, so the parent starts its fake clock at the real time.
     const clock = fakeClock(Date.now());
-    provider = await startFakeProvider({
+    const provider = await start({
       device: (_call, p) => standardDeviceReply(p.url, { interval: 1 }),
       token: () => tokenReply(),
     });
-    const flow = await new PublicClientApplication(configFor(provider, clock)).startDeviceCode({ scopes: ['x'] });
+    const flow = await genericApp(provider, CLIENT_ID, clock).startDeviceCode({ scopes: ['x'] });
     const dir = await tempDir('devicelogin-two-step-');
     cleanups.push(() => dir.remove());
     const script = join(dir.path, 'complete.mjs');
@@ -113,7 +101,7 @@ describe('two-step device code: startDeviceCode / completeDeviceCode', () => {
       ].join('\n'),
     );
 
-    const child = await runNode(script, [JSON.stringify(configFor(provider))], JSON.stringify(flow));
+    const child = await runNode(script, [JSON.stringify(genericConfig(provider, CLIENT_ID))], JSON.stringify(flow));
 
     expect(child.stderr).toBe('');
     expect(child.code).toBe(0);
@@ -135,11 +123,11 @@ describe('two-step device code: startDeviceCode / completeDeviceCode', () => {
     ['an unknown version', 'version', (flow) => ({ ...flow, version: 2 })],
   ])('a tampered flow (%s) → InvalidFlowError naming %s, and no poll', async (_name, field, tamper) => {
     const clock = fakeClock();
-    provider = await startFakeProvider({ token: () => tokenReply() });
-    const flow = await new PublicClientApplication(configFor(provider, clock)).startDeviceCode({ scopes: ['x'] });
+    const provider = await start({ token: () => tokenReply() });
+    const flow = await genericApp(provider, CLIENT_ID, clock).startDeviceCode({ scopes: ['x'] });
     const tampered = tamper(roundTrip(flow)) as DeviceCodeFlow;
     const error = await rejectionOf(
-      new PublicClientApplication(configFor(provider, clock)).completeDeviceCode(tampered),
+      genericApp(provider, CLIENT_ID, clock).completeDeviceCode(tampered),
       InvalidFlowError,
     );
     expect(error.code).toBe('invalid_flow');

@@ -1,4 +1,12 @@
 import type { IncomingMessage } from 'node:http';
+import { afterEach } from 'vitest';
+import {
+  PublicClientApplication,
+  type AuthenticationResult,
+  type Clock,
+  type DeviceCodeInfo,
+  type PublicClientConfiguration,
+} from '@devicelogin/client';
 import { createTestIssuer, readForm, sendJson, sendText, startServer, type TestIssuer } from '@devicelogin/test-utils';
 
 /** One scripted HTTP answer. */
@@ -154,6 +162,79 @@ export async function startFakeProvider(options: FakeProviderOptions): Promise<F
     close: () => server.close(),
   };
   return provider;
+}
+
+/**
+ * Gives a test file its fake providers: registers an `afterEach` that closes every provider
+ * started through the returned function (each test's, however many it started), and returns
+ * that function, {@link startFakeProvider} otherwise unchanged.
+ *
+ * Call it at the top level of the test file. Hooks run in reverse order of registration: call
+ * it after registering any `afterEach` that must run after the providers are closed.
+ */
+export function useFakeProvider(): (options: FakeProviderOptions) => Promise<FakeProvider> {
+  const started: FakeProvider[] = [];
+  afterEach(async () => {
+    for (const provider of started.splice(0)) await provider.close();
+  });
+  return async (options) => {
+    const provider = await startFakeProvider(options);
+    started.push(provider);
+    return provider;
+  };
+}
+
+/** What {@link genericConfig} adds to a generic client's configuration. */
+export interface GenericClientOptions {
+  /** More of the `auth` section, after the client id, authority and provider (e.g. `clientSecret`). */
+  readonly auth?: Omit<PublicClientConfiguration['auth'], 'clientId' | 'authority' | 'provider'>;
+  /** The `system` section; left out of the configuration when absent. */
+  readonly system?: PublicClientConfiguration['system'];
+  /** The `cache` section; left out of the configuration when absent. */
+  readonly cache?: PublicClientConfiguration['cache'];
+}
+
+/**
+ * The configuration of a client of the fake as a generic provider: the fake's URL is the
+ * authority, its discovery document gives the endpoints. Plain data (no clock unless given in
+ * `options.system`), so it can be sent to another process as JSON.
+ */
+export function genericConfig(
+  provider: FakeProvider,
+  clientId: string,
+  options: GenericClientOptions = {},
+): PublicClientConfiguration {
+  return {
+    auth: { clientId, authority: provider.url, provider: 'generic', ...options.auth },
+    ...(options.system === undefined ? {} : { system: options.system }),
+    ...(options.cache === undefined ? {} : { cache: options.cache }),
+  };
+}
+
+/**
+ * A client of the fake as a generic provider ({@link genericConfig}) that waits and reads the
+ * time on `clock`; `options.system` adds to the clock (requestTimeoutMs, env, logger…).
+ */
+export function genericApp(
+  provider: FakeProvider,
+  clientId: string,
+  clock: Clock,
+  options: GenericClientOptions = {},
+): PublicClientApplication {
+  return new PublicClientApplication(
+    genericConfig(provider, clientId, { ...options, system: { clock, ...options.system } }),
+  );
+}
+
+/**
+ * The device code sign-in of the generic tests: scope `x` (the fake grants whatever is asked),
+ * the code handed to `onDeviceCode`, which ignores it by default.
+ */
+export function signIn(
+  app: PublicClientApplication,
+  onDeviceCode: (info: DeviceCodeInfo) => void = () => undefined,
+): Promise<AuthenticationResult> {
+  return app.acquireTokenByDeviceCode({ scopes: ['x'], onDeviceCode });
 }
 
 /** An RFC 6749 success body. */
