@@ -24,6 +24,11 @@ export interface BuildOptions {
   readonly clock?: Clock;
   /** Fastify's logger option (pino). Default: off. */
   readonly logger?: FastifyServerOptions['logger'];
+  /**
+   * Serve TLS with this PEM key and certificate chain (Fastify's `https` server option), e.g. from
+   * `ensureLocalCertificates`. Default: plain http.
+   */
+  readonly https?: { readonly key: string; readonly cert: string };
 }
 
 /** The built application, not listening yet. */
@@ -58,12 +63,21 @@ export async function buildApp(options: BuildOptions): Promise<BuiltApp> {
   await seed(context);
 
   const logger = options.logger ?? false;
-  const app = Fastify({
+  const fastifyOptions = {
     logger: logger === false ? false : typeof logger === 'object' ? { ...logger, serializers } : logger,
     genReqId: () => randomUUID(),
     bodyLimit: 64 * 1024,
     trustProxy: false,
-  });
+  };
+  // With `https` Fastify's instance is typed over https.Server; the routes, hooks and inject()
+  // used here and by callers are the same, only `app.server`'s type differs.
+  const app =
+    options.https === undefined
+      ? Fastify(fastifyOptions)
+      : (Fastify({
+          ...fastifyOptions,
+          https: { key: options.https.key, cert: options.https.cert },
+        }) as unknown as FastifyInstance);
   await app.register(formbody);
   await app.register(cookie, { secret: context.cookieSecret });
 

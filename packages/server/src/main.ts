@@ -3,21 +3,34 @@
  * Runs the authorization server: `node packages/server/dist/main.js [config.json]`.
  * The JSON file holds a `ServerConfig` (see config/defaults.ts); `PORT` (default 3000) and `HOST`
  * (default 127.0.0.1) choose where to listen; `publicUrl` defaults to http://HOST:PORT.
+ * `--https` (or `HTTPS=1`) serves TLS with a local CA and certificate (tls/local-ca.ts; MSAL refuses
+ * http authorities), `publicUrl` then defaulting to https://HOST:PORT, and prints on stderr how
+ * clients trust that CA.
  * SIGINT/SIGTERM close the server gracefully (in-flight requests finish, the store closes).
  */
 import { readFile } from 'node:fs/promises';
 import { buildApp } from './app.js';
-import type { ServerConfig } from './config/defaults.js';
 import { ServerConfigError } from './config/defaults.js';
+import { loadServerConfig } from './config/load.js';
+import { startHttps } from './tls/start-https.js';
 
 async function main(): Promise<void> {
   const port = Number(process.env['PORT'] ?? 3000);
   const host = process.env['HOST'] ?? '127.0.0.1';
-  const file = process.argv[2];
-  const fromFile = file === undefined ? {} : (JSON.parse(await readFile(file, 'utf8')) as Partial<ServerConfig>);
+  const args = process.argv.slice(2);
+  const tls = args.includes('--https') || process.env['HTTPS'] === '1' ? await startHttps(host, port) : undefined;
+  // Config file (--config or DEVICELOGIN_CONFIG), DEVICELOGIN_* variables and flags: docs/configuration.md.
+  const config = await loadServerConfig({
+    argv: args,
+    env: process.env,
+    readFile: (path) => readFile(path, 'utf8'),
+    defaultPublicUrl: `${tls === undefined ? 'http' : 'https'}://${host}:${port}`,
+    extraOptions: { https: { type: 'boolean' } },
+  });
   const { app } = await buildApp({
-    config: { publicUrl: `http://${host}:${port}`, ...fromFile },
+    config,
     logger: { level: process.env['LOG_LEVEL'] ?? 'info' },
+    ...(tls === undefined ? {} : { https: tls }),
   });
   const close = (): void => {
     app.close().then(

@@ -1,6 +1,7 @@
 /**
- * The server's configuration and its documented defaults. docs/configuration.md is generated
- * from these comments (later); every field is validated at start by `resolveServerConfig`.
+ * The server's configuration and its defaults. docs/configuration.md is generated from `DEFAULTS`
+ * and the field descriptions in fields.ts (`npm run docs:config`); load.ts reads a config file,
+ * the environment and flags; every field is validated at start by `resolveServerConfig`.
  */
 
 /** A public client allowed to use the device flow. */
@@ -66,11 +67,15 @@ export const DEFAULTS = {
 
 /** The configuration error raised at start: names the field. */
 export class ServerConfigError extends Error {
+  /** The field (`users[0].tenant`), or the option or file, at fault. */
   readonly field: string;
+  /** What is wrong with it, without the field name. */
+  readonly problem: string;
   constructor(field: string, problem: string) {
     super(`Invalid server configuration: ${field} ${problem}`);
     this.name = 'ServerConfigError';
     this.field = field;
+    this.problem = problem;
   }
 }
 
@@ -106,5 +111,13 @@ export function resolveServerConfig(input: Partial<ServerConfig> & { readonly pu
   if (config.errorDialect !== 'rfc8628' && config.errorDialect !== 'entra') {
     throw new ServerConfigError('errorDialect', 'must be rfc8628 or entra');
   }
+  if (config.cookieSecret !== undefined && config.cookieSecret.length < 32) {
+    throw new ServerConfigError('cookieSecret', 'must be at least 32 characters');
+  }
+  config.users.forEach((user, index) => {
+    if (user.tenant === 'common' || !config.tenants.includes(user.tenant)) {
+      throw new ServerConfigError(`users[${index}].tenant`, `"${user.tenant}" is not one of tenants`);
+    }
+  });
   return Object.freeze({ ...config, publicUrl, tenants: ['common', ...config.tenants.filter((t) => t !== 'common')] });
 }

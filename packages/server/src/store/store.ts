@@ -141,8 +141,12 @@ export interface Store {
   findUser(tenant: string, username: string): Promise<UserRecord | undefined>;
   findUserById(id: string): Promise<UserRecord | undefined>;
   upsertUser(user: UserRecord): Promise<void>;
+  /** Every user (of `tenant` when given), by tenant then username (case-insensitive order). */
+  listUsers(tenant?: string): Promise<UserRecord[]>;
   findClient(clientId: string): Promise<ClientRecord | undefined>;
   upsertClient(client: ClientRecord): Promise<void>;
+  /** Every client, by client id. */
+  listClients(): Promise<ClientRecord[]>;
 
   /** Live signing keys, newest first. */
   signingKeys(): Promise<SigningKeyRecord[]>;

@@ -81,6 +81,18 @@ export function directoryContract(fixture: CurrentFixture): void {
       await expect(store.upsertUser(user({ username: 'alice@contoso.EXAMPLE' }))).rejects.toThrow();
       expect(await store.findUser('contoso', alice.username)).toStrictEqual(alice);
     });
+
+    it('lists users by tenant then username (any case), all or one tenant', async () => {
+      const { store } = fixture();
+      expect(await store.listUsers()).toStrictEqual([]);
+      const bob = user({ username: 'bob@contoso.example' });
+      const alice = user({ username: 'Alice@contoso.example' });
+      const carol = user({ tenant: 'fabrikam', username: 'carol@fabrikam.example' });
+      for (const each of [carol, bob, alice]) await store.upsertUser(each);
+      expect(await store.listUsers()).toStrictEqual([alice, bob, carol]);
+      expect(await store.listUsers('contoso')).toStrictEqual([alice, bob]);
+      expect(await store.listUsers('nowhere')).toStrictEqual([]);
+    });
   });
 
   describe('clients', () => {
@@ -106,6 +118,20 @@ export function directoryContract(fixture: CurrentFixture): void {
       expect(await store.findClient('cli')).toStrictEqual(changed);
       expect(await store.findClient('CLI')).toBeUndefined();
       expect(await store.findClient('other')).toBeUndefined();
+    });
+
+    it('lists clients by client id', async () => {
+      const { store } = fixture();
+      expect(await store.listClients()).toStrictEqual([]);
+      const client = (clientId: string): ClientRecord => ({
+        clientId,
+        name: clientId.toUpperCase(),
+        allowedScopes: '',
+        deviceGrantEnabled: true,
+        deepLinkEnabled: true,
+      });
+      for (const id of ['zeta', 'alpha', 'mid']) await store.upsertClient(client(id));
+      expect(await store.listClients()).toStrictEqual([client('alpha'), client('mid'), client('zeta')]);
     });
   });
 

@@ -23,7 +23,10 @@ export const USER = {
 
 /** A running server with the objects tests need. */
 export interface TestServer extends BuiltApp {
-  /** Where it listens: `http://127.0.0.1:<port>` (its `publicUrl` unless `publicScheme` is https). */
+  /**
+   * Where it listens: `http://127.0.0.1:<port>` (its `publicUrl` unless `publicScheme` is https),
+   * or `https://127.0.0.1:<port>` with the `https` option.
+   */
   readonly url: string;
   readonly clock: FakeClock;
   /** Approves a user code as the test user (what the consent page does). */
@@ -43,6 +46,11 @@ export interface TestServerOptions {
   readonly publicScheme?: 'http' | 'https';
   /** Fastify's logger option, passed to `buildApp` (default: off). */
   readonly logger?: BuildOptions['logger'];
+  /**
+   * Serve real TLS with this key and certificate (`buildApp`'s `https`): `url` and `publicUrl` are
+   * then both `https://127.0.0.1:<port>`, and `publicScheme` is ignored.
+   */
+  readonly https?: BuildOptions['https'];
 }
 
 /** Starts the server on 127.0.0.1 with an in-memory SQLite store and a fake clock. */
@@ -51,11 +59,12 @@ export async function startTestServer(
   options: TestServerOptions = {},
 ): Promise<TestServer> {
   const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
+  const url = `${options.https === undefined ? 'http' : 'https'}://127.0.0.1:${port}`;
   const clock = fakeClock(Date.now());
+  const publicScheme = options.https === undefined ? (options.publicScheme ?? 'http') : 'https';
   const built = await buildApp({
     config: {
-      publicUrl: `${options.publicScheme ?? 'http'}://127.0.0.1:${port}`,
+      publicUrl: `${publicScheme}://127.0.0.1:${port}`,
       tenants: ['contoso', 'fabrikam'],
       clients: [{ clientId: CLIENT_ID, name: 'Contoso CLI' }],
       users: [USER],
@@ -64,6 +73,7 @@ export async function startTestServer(
     store: openSqliteStore({ path: ':memory:' }),
     clock,
     ...(options.logger === undefined ? {} : { logger: options.logger }),
+    ...(options.https === undefined ? {} : { https: options.https }),
   });
   await built.app.listen({ port, host: '127.0.0.1' });
   const find = async (userCode: string) => {

@@ -2,11 +2,14 @@
  * Per-code polling discipline (RFC 8628 §3.5), kept in this instance's memory so that the
  * pending path does no store write: a poll earlier than the interval (minus 20 % jitter
  * tolerance) answers `slow_down` and raises that code's interval by 5 s; a compliant poll
- * brings it back. The first poll is never throttled. Entries expire with their codes.
+ * brings it back. The first poll is never throttled. Entries expire with their codes: once the
+ * map holds 10,000 entries, expired ones are swept at most once a second (a sweep is a full scan,
+ * so sweeping on every poll would make each poll O(codes tracked)).
  */
 export class PollTracker {
   readonly #entries = new Map<string, { last: number; interval: number; expiresAt: number }>();
   readonly #tolerance = 0.8;
+  #nextSweep = 0;
 
   /** Records a poll of a pending code; returns whether it came too early. */
   poll(id: string, baseInterval: number, expiresAt: number, now: number): 'ok' | 'slow_down' {
@@ -32,7 +35,8 @@ export class PollTracker {
   }
 
   #sweep(now: number): void {
-    if (this.#entries.size < 10_000) return;
+    if (this.#entries.size < 10_000 || now < this.#nextSweep) return;
+    this.#nextSweep = now + 1_000;
     for (const [id, entry] of this.#entries) if (entry.expiresAt <= now) this.#entries.delete(id);
   }
 }

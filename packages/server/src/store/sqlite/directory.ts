@@ -22,8 +22,11 @@ export class SqliteDirectory {
   readonly #userByName: Database.Statement<Params, UserRow>;
   readonly #userById: Database.Statement<[string], UserRow>;
   readonly #upsertUser: Database.Statement<Params>;
+  readonly #users: Database.Statement<[], UserRow>;
+  readonly #usersOf: Database.Statement<[string], UserRow>;
   readonly #client: Database.Statement<[string], ClientRow>;
   readonly #upsertClient: Database.Statement<Params>;
+  readonly #clients: Database.Statement<[], ClientRow>;
   readonly #keys: Database.Statement<[], SigningKeyRow>;
   readonly #addKey: Database.Statement<Params>;
   readonly #retireKey: Database.Statement<Params>;
@@ -41,12 +44,15 @@ export class SqliteDirectory {
       ON CONFLICT (id) DO UPDATE SET tenant = excluded.tenant, username = excluded.username,
         username_key = excluded.username_key, display_name = excluded.display_name,
         password_hash = excluded.password_hash, disabled = excluded.disabled`);
+    this.#users = db.prepare<[], UserRow>('SELECT * FROM users ORDER BY tenant, username_key');
+    this.#usersOf = db.prepare<[string], UserRow>('SELECT * FROM users WHERE tenant = ? ORDER BY username_key');
     this.#client = db.prepare<[string], ClientRow>('SELECT * FROM clients WHERE client_id = ?');
     this.#upsertClient = db.prepare<Params>(`
       INSERT INTO clients (client_id, name, allowed_scopes, device_grant_enabled, deep_link_enabled)
       VALUES (@clientId, @name, @allowedScopes, @deviceGrantEnabled, @deepLinkEnabled)
       ON CONFLICT (client_id) DO UPDATE SET name = excluded.name, allowed_scopes = excluded.allowed_scopes,
         device_grant_enabled = excluded.device_grant_enabled, deep_link_enabled = excluded.deep_link_enabled`);
+    this.#clients = db.prepare<[], ClientRow>('SELECT * FROM clients ORDER BY client_id');
     // rowid breaks ties between keys created in the same millisecond: the later insert is newer.
     this.#keys = db.prepare<[], SigningKeyRow>('SELECT * FROM signing_keys ORDER BY created_at DESC, rowid DESC');
     this.#addKey = db.prepare<Params>(`
@@ -74,6 +80,11 @@ export class SqliteDirectory {
     this.#upsertUser.run(userParams(user));
   }
 
+  /** Every user, or those of `tenant`, by tenant then username key. */
+  listUsers(tenant?: string): UserRecord[] {
+    return (tenant === undefined ? this.#users.all() : this.#usersOf.all(tenant)).map(userFromRow);
+  }
+
   /** The client with this id. */
   findClient(clientId: string): ClientRecord | undefined {
     const row = this.#client.get(clientId);
@@ -83,6 +94,11 @@ export class SqliteDirectory {
   /** Inserts or replaces the client with `client.clientId`. */
   upsertClient(client: ClientRecord): void {
     this.#upsertClient.run(clientParams(client));
+  }
+
+  /** Every client, by client id. */
+  listClients(): ClientRecord[] {
+    return this.#clients.all().map(clientFromRow);
   }
 
   /** Every stored key, retired ones included (they stay in JWKS), newest first. */

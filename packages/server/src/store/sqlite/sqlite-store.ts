@@ -99,8 +99,10 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
     findUser: (tenant, username) => run(() => directory.findUser(tenant, username)),
     findUserById: (id) => run(() => directory.findUserById(id)),
     upsertUser: (user) => run(() => directory.upsertUser(user)),
+    listUsers: (tenant) => run(() => directory.listUsers(tenant)),
     findClient: (clientId) => run(() => directory.findClient(clientId)),
     upsertClient: (client) => run(() => directory.upsertClient(client)),
+    listClients: () => run(() => directory.listClients()),
 
     signingKeys: () => run(() => directory.signingKeys()),
     addSigningKey: (key) => run(() => directory.addSigningKey(key)),

@@ -1,0 +1,124 @@
+/**
+ * `devicelogin-admin <group> <command> [options]`: finds the command (groups load lazily), parses
+ * its flags with the configuration flags, loads the configuration, opens the store it names, runs,
+ * closes the store. The one error boundary: every error becomes a message on stderr (a stack
+ * trace only with `--debug`) and an exit code (errors.ts).
+ */
+import { parseArgs } from 'node:util';
+import { CONFIG_OPTIONS, resolveConfigSources, secretArgumentProblem } from '../config/load.js';
+import type { Store } from '../store/store.js';
+import { createOutput, type AdminDeps, type CommandContext, type CommandGroup, type ParsedValues } from './command.js';
+import { EXIT_CODES, UsageError, exitCodeFor, type ExitCode } from './errors.js';
+import { GLOBAL_OPTIONS, PROGRAM, commandHelp, groupHelp, programHelp } from './help.js';
+
+/** `publicUrl` when the configuration names none: the admin command never serves it. */
+const ADMIN_PUBLIC_URL = 'http://127.0.0.1:3000';
+
+/** The command groups, each loaded on first use. */
+const GROUPS: Readonly<Record<string, () => Promise<CommandGroup>>> = {
+  tenants: async () => (await import('./tenants.js')).tenantsGroup,
+  users: async () => (await import('./users.js')).usersGroup,
+  clients: async () => (await import('./clients.js')).clientsGroup,
+  keys: async () => (await import('./keys.js')).keysGroup,
+};
+
+const isHelp = (arg: string | undefined): boolean => arg === '--help' || arg === '-h';
+
+/**
+ * Runs one admin command line (`argv` without node and the script) and returns its exit code;
+ * never throws.
+ * @example
+ * process.exitCode = await runAdmin(process.argv.slice(2), deps);
+ */
+export async function runAdmin(argv: readonly string[], deps: AdminDeps): Promise<ExitCode> {
+  try {
+    await dispatch(argv, deps);
+    return EXIT_CODES.ok;
+  } catch (error) {
+    report(error, deps, argv.includes('--debug'));
+    return exitCodeFor(error);
+  }
+}
+
+async function dispatch(argv: readonly string[], deps: AdminDeps): Promise<void> {
+  const [groupName, commandName, ...rest] = argv;
+  if (groupName === undefined || groupName.startsWith('-')) {
+    if (isHelp(groupName)) return void deps.stdout.write(programHelp(await allGroups()));
+    throw new UsageError(groupName === undefined ? 'a command is required' : `unknown option ${groupName}`);
+  }
+  const load = Object.hasOwn(GROUPS, groupName) ? GROUPS[groupName] : undefined;
+  if (load === undefined) {
+    throw new UsageError(`unknown command "${groupName}" (commands: ${Object.keys(GROUPS).join(', ')})`);
+  }
+  const group = await load();
+  const names = group.commands.map((c) => c.name).join(', ');
+  if (commandName === undefined || commandName.startsWith('-')) {
+    if (isHelp(commandName)) return void deps.stdout.write(groupHelp(group));
+    throw new UsageError(`"${group.name}" needs a command: ${names}`, group.name);
+  }
+  const command = group.commands.find((c) => c.name === commandName);
+  if (command === undefined) {
+    throw new UsageError(
+      `unknown command "${group.name} ${commandName}" (${group.name} commands: ${names})`,
+      group.name,
+    );
+  }
+  const path = `${group.name} ${command.name}`;
+  const refused = secretArgumentProblem(rest);
+  if (refused !== undefined) throw new UsageError(`${refused.flag} ${refused.problem}`, path);
+
+  let values: ParsedValues;
+  try {
+    values = parseArgs({
+      args: rest,
+      options: { ...CONFIG_OPTIONS, ...GLOBAL_OPTIONS, ...command.options },
+      strict: true,
+      allowPositionals: false,
+      allowNegative: true,
+    }).values;
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error), path);
+  }
+  if (values['help'] === true) return void deps.stdout.write(commandHelp(group, command));
+
+  let store: Store | undefined;
+  try {
+    await command.execute(values, async (): Promise<CommandContext> => {
+      const config = await resolveConfigSources({
+        flags: values,
+        env: deps.env,
+        readFile: deps.readFile,
+        defaultPublicUrl: ADMIN_PUBLIC_URL,
+      });
+      const out = createOutput(deps.stdout, deps.stderr, values['json'] === true);
+      if (config.sqlitePath === ':memory:') out.message('Note: sqlitePath is :memory:, nothing will be kept.');
+      try {
+        store = await deps.openStore(config.sqlitePath);
+      } catch (error) {
+        throw new Error(`cannot open the store ${config.sqlitePath}: ${(error as Error).message}`, { cause: error });
+      }
+      const applied = (store as { migrationsApplied?: readonly number[] }).migrationsApplied;
+      if (applied?.includes(1) === true && config.sqlitePath !== ':memory:') {
+        out.message(`Note: created a new database at ${config.sqlitePath}.`);
+      }
+      return { config, store, stdin: deps.stdin, stderr: deps.stderr, clock: deps.clock, out };
+    });
+  } finally {
+    await store?.close();
+  }
+}
+
+async function allGroups(): Promise<CommandGroup[]> {
+  return Promise.all(Object.values(GROUPS).map((load) => load()));
+}
+
+/** The boundary's one line (plus a pointer to --help for usage errors, a stack with --debug). */
+function report(error: unknown, deps: AdminDeps, debug: boolean): void {
+  const message = error instanceof Error ? error.message : String(error);
+  deps.stderr.write(`${PROGRAM}: ${message}\n`);
+  if (error instanceof UsageError) {
+    const target = error.command === undefined ? '' : ` ${error.command}`;
+    deps.stderr.write(`Run '${PROGRAM}${target} --help' for usage.\n`);
+  }
+  if (debug && error instanceof Error && error.stack !== undefined) deps.stderr.write(`${error.stack}\n`);
+}

@@ -1,0 +1,188 @@
+/**
+ * The single description of every configuration field: its type, how a config file value is
+ * checked, its default as documented, its description, and whether the environment and the
+ * command line may set it. The loader (load.ts) checks files and parses variables and flags from
+ * it; docs/configuration.md is generated from it (doc.ts). Default values themselves live in
+ * `DEFAULTS` (defaults.ts) and are rendered from there.
+ */
+import type { ClientConfig, ServerConfig, UserConfig } from './defaults.js';
+
+/** How a value read from a config file is type-checked. */
+export type FieldCheck =
+  | { readonly kind: 'string' }
+  | { readonly kind: 'integer' }
+  | { readonly kind: 'boolean' }
+  | { readonly kind: 'enum'; readonly values: readonly string[] }
+  | { readonly kind: 'string-list' }
+  | { readonly kind: 'entries'; readonly entry: 'ClientConfig' | 'UserConfig' };
+
+/** Where a field may be set besides the config file. */
+export type FieldSources =
+  /** File, environment variable and command-line flag. */
+  | 'all'
+  /** File and environment variable only: a secret must not appear on the command line. */
+  | 'file-env'
+  /** Config file only (structured values). */
+  | 'file';
+
+/** One documented field. */
+export interface FieldSpec {
+  /** Type as shown in the documentation. */
+  readonly type: string;
+  readonly check: FieldCheck;
+  readonly description: string;
+  /** Default as documented, when it is not a value of `DEFAULTS` (or nothing for required). */
+  readonly defaultText?: string;
+  /** Default `'file'`; only top-level scalar fields and lists of names have other sources. */
+  readonly sources?: FieldSources;
+  /** Entries of `clients` and `users`: must the field be present? */
+  readonly required?: boolean;
+}
+
+/** Every field of {@link ServerConfig}, in documentation order (the type forbids forgetting one). */
+export const CONFIG_FIELDS: { readonly [K in keyof ServerConfig]-?: FieldSpec } = {
+  publicUrl: {
+    type: 'URL',
+    check: { kind: 'string' },
+    sources: 'all',
+    defaultText: '`http://HOST:PORT`',
+    description:
+      'Public base URL the server is reached at (issuer origin), absolute http(s); a trailing slash is removed.',
+  },
+  tenants: {
+    type: 'string[]',
+    check: { kind: 'string-list' },
+    sources: 'all',
+    description:
+      'Tenants served besides `common`: lower-case letters, digits, dots and dashes. In the environment and on the command line: names separated by spaces or commas.',
+  },
+  sqlitePath: {
+    type: 'string',
+    check: { kind: 'string' },
+    sources: 'all',
+    description: 'SQLite database file (created when missing), relative to the working directory, or `:memory:`.',
+  },
+  deviceCodeTtlSeconds: {
+    type: 'integer',
+    check: { kind: 'integer' },
+    sources: 'all',
+    description: 'Device code lifetime in seconds (RFC 8628 `expires_in`); 900 as Entra.',
+  },
+  pollIntervalSeconds: {
+    type: 'integer',
+    check: { kind: 'integer' },
+    sources: 'all',
+    description: 'Polling interval advertised to clients, in seconds (RFC 8628 `interval`).',
+  },
+  accessTokenTtlSeconds: {
+    type: 'integer',
+    check: { kind: 'integer' },
+    sources: 'all',
+    description: 'Access and id token lifetime in seconds; must be above 300 (MSAL refreshes closer to expiry).',
+  },
+  refreshTokenTtlSeconds: {
+    type: 'integer',
+    check: { kind: 'integer' },
+    sources: 'all',
+    description: 'Refresh token lifetime in seconds (90 days by default).',
+  },
+  apiAudience: {
+    type: 'string',
+    check: { kind: 'string' },
+    sources: 'all',
+    description: 'Audience (`aud`) of access tokens for the demo API; API scopes are prefixed with it.',
+  },
+  errorDialect: {
+    type: '`rfc8628` | `entra`',
+    check: { kind: 'enum', values: ['rfc8628', 'entra'] },
+    sources: 'all',
+    description:
+      "Error bodies: RFC 6749/8628 ones, or Entra's (`AADSTS` descriptions, `authorization_declined`, `error_codes`, `trace_id`).",
+  },
+  clients: {
+    type: '`ClientConfig[]`',
+    check: { kind: 'entries', entry: 'ClientConfig' },
+    description:
+      'Public clients upserted into the store at every start (see below); `devicelogin-admin clients` manages them too.',
+  },
+  users: {
+    type: '`UserConfig[]`',
+    check: { kind: 'entries', entry: 'UserConfig' },
+    description:
+      'Users upserted at every start, password and enabled state included (see below); `devicelogin-admin users` manages them too.',
+  },
+  cookieSecret: {
+    type: 'string',
+    check: { kind: 'string' },
+    sources: 'file-env',
+    defaultText: 'random per process',
+    description:
+      "HMAC secret of the verification pages' cookies, at least 32 characters; set it when several instances serve one site. Never a flag.",
+  },
+};
+
+/** Every field of a `clients` entry. */
+export const CLIENT_FIELDS: { readonly [K in keyof ClientConfig]-?: FieldSpec } = {
+  clientId: { type: 'string', check: { kind: 'string' }, required: true, description: 'The `client_id`.' },
+  name: { type: 'string', check: { kind: 'string' }, required: true, description: 'Shown on the consent page.' },
+  allowedScopes: {
+    type: 'string[]',
+    check: { kind: 'string-list' },
+    defaultText: '`[]`',
+    description: 'Scopes it may request; empty = any scope the server knows.',
+  },
+  deviceGrantEnabled: {
+    type: 'boolean',
+    check: { kind: 'boolean' },
+    defaultText: '`true`',
+    description: 'May it use the device code grant?',
+  },
+  deepLinkEnabled: {
+    type: 'boolean',
+    check: { kind: 'boolean' },
+    defaultText: '`true`',
+    description: 'Send `verification_uri_complete` (a link that carries the user code)?',
+  },
+};
+
+/** Every field of a `users` entry. */
+export const USER_FIELDS: { readonly [K in keyof UserConfig]-?: FieldSpec } = {
+  tenant: { type: 'string', check: { kind: 'string' }, required: true, description: 'One of `tenants`.' },
+  username: {
+    type: 'string',
+    check: { kind: 'string' },
+    required: true,
+    description: 'Sign-in name, unique per tenant regardless of letter case.',
+  },
+  displayName: { type: 'string', check: { kind: 'string' }, required: true, description: 'The `name` claim.' },
+  password: {
+    type: 'string',
+    check: { kind: 'string' },
+    required: true,
+    description: 'Stored as an scrypt hash. Never accepted on the command line.',
+  },
+};
+
+/** The field tables of `clients` and `users` entries, by entry type name. */
+export const ENTRY_FIELDS: Readonly<Record<'ClientConfig' | 'UserConfig', Readonly<Record<string, FieldSpec>>>> = {
+  ClientConfig: CLIENT_FIELDS,
+  UserConfig: USER_FIELDS,
+};
+
+/** Names of the top-level fields, in documentation order. */
+export const CONFIG_FIELD_NAMES = Object.keys(CONFIG_FIELDS) as (keyof ServerConfig)[];
+
+/** `sqlitePath` → `DEVICELOGIN_SQLITE_PATH`. */
+export function envName(field: string): string {
+  return `DEVICELOGIN_${field.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`;
+}
+
+/** `sqlitePath` → `sqlite-path` (the flag is `--sqlite-path`). */
+export function flagName(field: string): string {
+  return field.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+}
+
+/** Does the field come from the environment (and, with `'all'`, from a flag)? */
+export function fieldSources(spec: FieldSpec): FieldSources {
+  return spec.sources ?? 'file';
+}
