@@ -9,7 +9,9 @@ import { hashPassword } from './crypto.js';
 import { registerApiMe } from './endpoints/api-me.js';
 import { registerDeviceAuthorization } from './endpoints/device-authorization.js';
 import { registerDiscovery } from './endpoints/discovery.js';
+import { registerRevocation } from './endpoints/revocation.js';
 import { registerToken } from './endpoints/token.js';
+import { registerUserinfo } from './endpoints/userinfo.js';
 import { OAuthError, errorBody } from './errors.js';
 import { openSqliteStore } from './store/sqlite/sqlite-store.js';
 import type { Store } from './store/store.js';
@@ -115,7 +117,9 @@ export async function buildApp(options: BuildOptions): Promise<BuiltApp> {
   registerDiscovery(app, context);
   registerDeviceAuthorization(app, context);
   registerToken(app, context);
+  registerRevocation(app, context);
   registerApiMe(app, context);
+  registerUserinfo(app, context);
   registerVerification(app, context);
   app.addHook('onClose', async () => store.close());
   return { app, context };
@@ -155,7 +159,8 @@ function formProblem(
   contentType: string | undefined,
   body: unknown,
 ): OAuthError | undefined {
-  if (method !== 'POST' || !/\/oauth2\/v2\.0\/(token|devicecode)$/.test(url.split('?')[0] ?? '')) return undefined;
+  if (method !== 'POST' || !/\/oauth2\/v2\.0\/(token|devicecode|revoke)$/.test(url.split('?')[0] ?? ''))
+    return undefined;
   const type = (contentType ?? '').split(';')[0]?.trim().toLowerCase();
   if (type !== 'application/x-www-form-urlencoded') {
     return new OAuthError(400, 'invalid_request', 'The request body must be application/x-www-form-urlencoded.');

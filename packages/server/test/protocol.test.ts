@@ -230,7 +230,10 @@ describe('our client end to end', () => {
     });
     const result = await app.acquireTokenByDeviceCode({
       scopes: ['openid', 'profile', 'offline_access', 'api://demo/read'],
-      onDeviceCode: (info) => s.approve(info.userCode),
+      // The user answers through the real pages (code, sign-in, Allow) before the first poll.
+      onDeviceCode: async (info) => {
+        await s.signInAndApprove(info.userCode);
+      },
     });
     expect(result.account).toMatchObject({ username: USER.username, name: USER.displayName });
     const me = await fetch(`${s.url}/api/me`, { headers: { authorization: `Bearer ${result.accessToken}` } });

@@ -8,7 +8,8 @@ import { tenantOf, type TenantParams } from './tenant.js';
  * The metadata of a tenant (OIDC Discovery and RFC 8414): issuer = the authority (origin and
  * path), Entra's endpoint layout, and `device_authorization_endpoint` for RFC 8628 clients.
  * msal-node ignores that field and replaces `/token` by `/devicecode` in `token_endpoint`: the
- * layout below satisfies both.
+ * layout below satisfies both. Also the userinfo (OIDC Core §5.3) and revocation (RFC 7009, public
+ * clients: auth method `none`) endpoints.
  */
 export function metadataOf(context: ServerContext, tenant: string): Record<string, unknown> {
   const issuer = issuerOf(context, tenant);
@@ -18,6 +19,9 @@ export function metadataOf(context: ServerContext, tenant: string): Record<strin
     token_endpoint: `${issuer}/oauth2/v2.0/token`,
     device_authorization_endpoint: `${issuer}/oauth2/v2.0/devicecode`,
     jwks_uri: `${issuer}/discovery/v2.0/keys`,
+    userinfo_endpoint: `${issuer}/oidc/userinfo`,
+    revocation_endpoint: `${issuer}/oauth2/v2.0/revoke`,
+    revocation_endpoint_auth_methods_supported: ['none'],
     response_types_supported: ['code'],
     response_modes_supported: ['query'],
     grant_types_supported: ['urn:ietf:params:oauth:grant-type:device_code', 'device_code', 'refresh_token'],

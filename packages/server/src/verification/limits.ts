@@ -1,9 +1,14 @@
-import type { Store } from '../store/store.js';
+import type { DeviceCodeRecord, Store } from '../store/store.js';
 
 /** A failure budget: at most `max` failures per fixed window of `windowMs`. */
 export interface Budget {
   readonly max: number;
   readonly windowMs: number;
+}
+
+/** A failure budget over the whole life of one device code (its window is the code's lifetime). */
+export interface CodeBudget {
+  readonly max: number;
 }
 
 /**
@@ -20,6 +25,13 @@ export interface VerificationLimits {
   readonly signInPerAccount: Budget;
   /** Failed sign-ins from one IP. */
   readonly signInPerIp: Budget;
+  /**
+   * Failed sign-ins for one device code, from anyone, over the code's whole life: the failure that
+   * reaches `max` denies the code, so a phished or guessed code cannot be used to try passwords
+   * (the device gets `access_denied`). Code entry failures cannot be charged to a code: a wrong
+   * code matches none, and telling which live code it was "close to" would leak.
+   */
+  readonly signInPerCode: CodeBudget;
 }
 
 const FIFTEEN_MINUTES = 15 * 60_000;
@@ -30,6 +42,7 @@ export const VERIFICATION_LIMITS: VerificationLimits = {
   codeEntryGlobal: { max: 1000, windowMs: FIFTEEN_MINUTES },
   signInPerAccount: { max: 5, windowMs: FIFTEEN_MINUTES },
   signInPerIp: { max: 20, windowMs: FIFTEEN_MINUTES },
+  signInPerCode: { max: 10 },
 };
 
 /** A budget applied to one store counter. */
@@ -63,4 +76,27 @@ export async function retryAfterLimit(
 /** Counts one failure against every counter. */
 export async function recordFailure(store: Store, counters: readonly Counter[], now: number): Promise<void> {
   for (const counter of counters) await store.hit(counter.key, counter.windowMs, now);
+}
+
+/** The store counter of a device code's failed sign-ins (the record id: no code, not even hashed). */
+export function codeFailureKey(record: Pick<DeviceCodeRecord, 'id'>): string {
+  return `verify:signin:code:${record.id}`;
+}
+
+/**
+ * Counts one failed sign-in against a device code and returns how many it has had in its life.
+ * The counter's window is the code's lifetime L. Windows are aligned on multiples of L, so every
+ * failure (all between `createdAt` and `now`, and `now - L <= createdAt` while the code lives)
+ * lies in the window of `now` or the one before it: their sum is exact, and both windows end, and
+ * are purged, at most 2·L after the code expires.
+ */
+export async function recordCodeFailure(
+  store: Store,
+  record: Pick<DeviceCodeRecord, 'id' | 'createdAt' | 'expiresAt'>,
+  now: number,
+): Promise<number> {
+  const key = codeFailureKey(record);
+  const windowMs = Math.max(1, record.expiresAt - record.createdAt);
+  const current = await store.hit(key, windowMs, now);
+  return current + (await store.count(key, windowMs, now - windowMs));
 }

@@ -6,9 +6,11 @@ import type { DeviceCodeRecord, UserRecord } from '../store/store.js';
 import { usernameKey } from '../store/username-key.js';
 import { rateLimitedPage } from '../views/rate-limited-page.js';
 import { signInPage } from '../views/sign-in-page.js';
-import { recordFailure, retryAfterLimit, type Counter } from './limits.js';
+import { codeBlockedPage } from '../views/code-blocked-page.js';
+import { recordCodeFailure, recordFailure, retryAfterLimit, type Counter } from './limits.js';
 import { PATHS } from './paths.js';
 import {
+  ENTRY_SESSION_MS,
   codeGone,
   formField,
   isPending,
@@ -59,7 +61,9 @@ async function pendingStep(deps: VerificationDeps, request: FastifyRequest, repl
  * `GET /device/signin` asks for username and password in the code's tenant; `POST` checks them
  * within per-account and per-IP failure budgets. An unknown user, a wrong password and a disabled
  * account get the same page (and the same scrypt work); success rotates the session and binds it
- * to the user, then goes on to consent.
+ * to the user, then goes on to consent. Failures also count against the device code itself: the
+ * one that uses up its budget denies the code (the device gets `access_denied`) and the page says
+ * it was blocked, so a phished or guessed code cannot be used to try passwords.
  */
 export function registerSignIn(scope: FastifyInstance, deps: VerificationDeps): void {
   scope.get(PATHS.signIn, async (request, reply) => {
@@ -87,6 +91,14 @@ export function registerSignIn(scope: FastifyInstance, deps: VerificationDeps): 
     const ok = password.length <= MAX_PASSWORD && (await passwordMatches(user, password));
     if (!ok || user === undefined) {
       await recordFailure(store, budget, now);
+      if ((await recordCodeFailure(store, record, now)) >= deps.limits.signInPerCode.max) {
+        // False when the code was decided or expired meanwhile: no longer pending either way. The
+        // browser starts over with a session bound to no code.
+        await store.denyDeviceCode(record.id, now);
+        request.log.warn({ deviceCodeId: record.id }, 'device code denied: too many failed sign-ins');
+        startSession(deps, request, reply, { expiresAt: now + ENTRY_SESSION_MS }, now);
+        return sendPage(reply, 403, codeBlockedPage());
+      }
       const csrf = deps.csrf.token(session);
       return sendPage(reply, 401, signInPage({ csrf, tenant: record.tenant, username, invalid: true }));
     }

@@ -71,6 +71,11 @@ export const messages = {
     allow: 'Allow',
     deny: 'Deny',
   },
+  codeBlocked: {
+    title: 'Code blocked',
+    text: 'There were too many failed sign-in attempts with this code, so it has been blocked and nothing was granted. Start again on your device to get a new code.',
+    restart: 'Enter a new code',
+  },
   alreadyUsed: {
     title: 'Code already used',
     text: 'This code has already been used. If you still need to sign in, ask your device for a new code.',

@@ -18,6 +18,8 @@ import { CLIENT_ID, USER, postForm, startTestServer, type TestServer } from '../
 // issuer and every endpoint in its metadata) while listening on plain http; msal-node's documented
 // `system.networkClient` extension point carries each request there with only the scheme changed.
 // Nothing else is configured for msal-node: it discovers the tenant's metadata itself (OIDC mode).
+// The user answers through the real verification pages over HTTP (code entry, sign-in with the
+// password, Allow or Deny) with a cookie jar, from msal-node's `deviceCodeCallback`.
 
 const SCOPES = ['api://demo/read'];
 
@@ -98,14 +100,28 @@ async function startMsal(config: Parameters<typeof startTestServer>[0] = {}): Pr
   return harness;
 }
 
-/** `acquireTokenByDeviceCode`, the user answering (approve or deny) as soon as the code is shown. */
-function deviceCodeSignIn(harness: MsalHarness, answer: 'approve' | 'deny'): Promise<AuthenticationResult | null> {
-  return harness.msal.acquireTokenByDeviceCode({
-    scopes: SCOPES,
-    deviceCodeCallback: (response) => {
-      harness.userAction = harness.server[answer](response.userCode);
-    },
-  });
+/**
+ * `acquireTokenByDeviceCode`, the user answering (approve or deny) through the pages as soon as
+ * the code is shown. Should the pages fail, their error (naming the step) is the one thrown, not
+ * msal-node's report of the failed request.
+ */
+async function deviceCodeSignIn(
+  harness: MsalHarness,
+  answer: 'approve' | 'deny',
+): Promise<AuthenticationResult | null> {
+  try {
+    return await harness.msal.acquireTokenByDeviceCode({
+      scopes: SCOPES,
+      deviceCodeCallback: (response) => {
+        harness.userAction = harness.server
+          .signInAndApprove(response.userCode, { allow: answer === 'approve' })
+          .then(() => undefined);
+      },
+    });
+  } catch (error) {
+    await harness.userAction;
+    throw error;
+  }
 }
 
 /** Claims of a JWT, unverified (msal-node itself does not verify signatures). */

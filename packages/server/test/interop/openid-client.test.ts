@@ -18,7 +18,8 @@ import { CLIENT_ID, USER, startTestServer, type TestServer } from '../support/te
 // The real, unmodified openid-client 6.9.0 (panva; RFC 8628 by the book) against our server over
 // plain http on 127.0.0.1. openid-client waits `interval` seconds before every poll, in real
 // time: the server advertises 1 s and the user answers before polling starts, so each sign-in
-// costs one wait and one poll.
+// costs one wait and one poll. The user answers through the real verification pages over HTTP
+// (code entry, sign-in with the password, Allow or Deny) with a cookie jar.
 
 const SCOPE = 'openid profile offline_access api://demo/read';
 
@@ -65,7 +66,7 @@ describe('openid-client 6.9.0 against the server', () => {
 
     const device = await initiateDeviceAuthorization(config, { scope: SCOPE });
     expect(device).toMatchObject({ interval: 1, expires_in: 900, verification_uri: `${s.url}/device` });
-    await s.approve(device.user_code);
+    await s.signInAndApprove(device.user_code);
     const tokens = await pollDeviceAuthorizationGrant(config, device);
 
     const polls = sent.filter((r) => r.path === '/contoso/oauth2/v2.0/token');
@@ -113,7 +114,7 @@ describe('openid-client 6.9.0 against the server', () => {
   it('a declined sign-in ends polling with access_denied', async () => {
     const { s, config, sent } = await start();
     const device = await initiateDeviceAuthorization(config, { scope: SCOPE });
-    await s.deny(device.user_code);
+    await s.signInAndDeny(device.user_code);
     const failure = await pollDeviceAuthorizationGrant(config, device).catch((e: unknown) => e);
     expect(failure).toBeInstanceOf(ResponseBodyError);
     expect(failure).toMatchObject({ error: 'access_denied', status: 400 });

@@ -55,6 +55,10 @@ export class BrowserSession {
   readonly #options: BrowserOptions;
   /** Cookie name → value. */
   readonly cookies = new Map<string, string>();
+  /** Every cookie value the server set, in order, redirects included (the jar keeps the latest). */
+  readonly cookieValuesSet: string[] = [];
+  /** Every CSRF field value of every page received, in order. */
+  readonly csrfTokensSeen: string[] = [];
 
   constructor(base: string, options: BrowserOptions = {}) {
     this.#base = base;
@@ -106,12 +110,14 @@ export class BrowserSession {
     const setCookies = response.headers.getSetCookie();
     for (const header of setCookies) this.#store(header);
     const html = await response.text();
+    const csrf = csrfOf(html);
+    if (csrf !== undefined) this.csrfTokensSeen.push(csrf);
     return {
       status: response.status,
       headers: response.headers,
       html,
       setCookies,
-      csrf: csrfOf(html),
+      csrf,
       actions: formActionsOf(html),
       location: response.headers.get('location') ?? undefined,
     };
@@ -125,6 +131,9 @@ export class BrowserSession {
     const value = pair.slice(eq + 1).trim();
     const gone = attributes.some((a) => /^\s*max-age=(0|-\d+)\s*$/i.test(a));
     if (gone || value === '') this.cookies.delete(name);
-    else this.cookies.set(name, value);
+    else {
+      this.cookies.set(name, value);
+      this.cookieValuesSet.push(value);
+    }
   }
 }

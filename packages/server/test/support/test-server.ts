@@ -3,6 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { fakeClock, type FakeClock } from '@devicelogin/test-utils';
 import { buildApp, openSqliteStore, type BuildOptions, type BuiltApp, type ServerConfig } from '@devicelogin/server';
 import { userCodeHash } from '../../src/crypto.js';
+import { BrowserSession, type PageResponse } from './browser-session.js';
+import { PageStepError, decide, reachConsent } from './page-steps.js';
 
 /** A free TCP port on 127.0.0.1 (the server's public URL must be known before it is built). */
 export async function freePort(): Promise<number> {
@@ -21,6 +23,25 @@ export const USER = {
   password: 'correct horse battery staple',
 };
 
+/** What the browser went through in {@link TestServer.signInAndApprove}. */
+export interface PagesVisit {
+  /** The done page ("You have allowed…" or "Nothing was granted."). */
+  readonly done: PageResponse;
+  /** Every CSRF token the pages handed out. */
+  readonly csrfTokens: readonly string[];
+  /** Every cookie value the server set (the session cookie at each step). */
+  readonly cookieValues: readonly string[];
+}
+
+/** Options of {@link TestServer.signInAndApprove}. */
+export interface SignInAndApproveOptions {
+  /** Allow (default) or Deny on the consent page. */
+  readonly allow?: boolean;
+}
+
+/** The browser's user agent in {@link TestServer.signInAndApprove}. */
+export const TEST_BROWSER_AGENT = 'Mozilla/5.0 (devicelogin test browser)';
+
 /** A running server with the objects tests need. */
 export interface TestServer extends BuiltApp {
   /**
@@ -29,9 +50,25 @@ export interface TestServer extends BuiltApp {
    */
   readonly url: string;
   readonly clock: FakeClock;
-  /** Approves a user code as the test user (what the consent page does). */
+  /**
+   * Approves a user code as the test user directly in the store (what the consent page does), for
+   * tests of the token endpoint that need no pages. Tests of a whole flow use
+   * {@link signInAndApprove}.
+   */
   approve(userCode: string, scope?: string): Promise<void>;
+  /** Denies a user code directly in the store. */
   deny(userCode: string): Promise<void>;
+  /**
+   * The user's side through the real pages over HTTP, with a fresh cookie jar: `GET /device`,
+   * enter `userCode`, sign in as {@link USER} with its password, Allow (or Deny with
+   * `allow: false`) on the consent page, reach the done page. Then the store must hold the
+   * decision (approved for the test user with the requested scopes, or denied).
+   * Needs a plain-http `url` (not the `https` option: this process does not trust the local CA).
+   * @throws {PageStepError} naming the step that did not reach the expected page.
+   */
+  signInAndApprove(userCode: string, options?: SignInAndApproveOptions): Promise<PagesVisit>;
+  /** {@link signInAndApprove} pressing Deny. */
+  signInAndDeny(userCode: string): Promise<PagesVisit>;
   close(): Promise<void>;
 }
 
@@ -95,7 +132,34 @@ export async function startTestServer(
       const ok = await built.context.store.denyDeviceCode((await find(userCode)).id, clock.now());
       if (!ok) throw new Error('deny refused');
     },
+    signInAndApprove: (userCode, { allow = true } = {}) => answerThroughPages(built, url, userCode, allow),
+    signInAndDeny: (userCode) => answerThroughPages(built, url, userCode, false),
     close: () => built.app.close(),
+  };
+}
+
+/** {@link TestServer.signInAndApprove}: drives the pages, then checks the store holds the decision. */
+async function answerThroughPages(built: BuiltApp, url: string, userCode: string, allow: boolean): Promise<PagesVisit> {
+  const browser = new BrowserSession(url, { userAgent: TEST_BROWSER_AGENT });
+  const consent = await reachConsent(browser, userCode, USER);
+  const done = await decide(browser, consent, allow ? 'allow' : 'deny');
+  const { store } = built.context;
+  const record = await store.findDeviceCodeByUserCode(userCodeHash(userCode));
+  const user = await store.findUser(USER.tenant, USER.username);
+  const expected = allow
+    ? { status: 'approved', subject: user?.id, grantedScope: record?.scope }
+    : { status: 'denied', subject: undefined, grantedScope: undefined };
+  const actual = { status: record?.status, subject: record?.subject, grantedScope: record?.grantedScope };
+  if (JSON.stringify(actual) !== JSON.stringify(expected)) {
+    throw new PageStepError(
+      `the done page was shown but the store holds ${JSON.stringify(actual)}, not ${JSON.stringify(expected)}`,
+      done,
+    );
+  }
+  return {
+    done,
+    csrfTokens: [...browser.csrfTokensSeen],
+    cookieValues: [...browser.cookieValuesSet],
   };
 }
 

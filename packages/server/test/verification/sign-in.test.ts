@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { hashPassword } from '../../src/crypto.js';
+import type { PageResponse } from '../support/browser-session.js';
 import { startVerificationApp, USER, type VerificationApp } from '../support/verification-app.js';
 import { browserOn, enterCode, errorText } from './steps.js';
 
@@ -96,22 +97,29 @@ describe('sign-in', () => {
     expect(limited.html).toMatch(/Try again in \d+ minutes? \(after \d{4}-\d\d-\d\d \d\d:\d\d UTC\)/);
 
     // Per IP: 20 failures over different usernames from one IP, then that IP waits for any account.
+    // The attacker spreads them over four fresh codes, five each, under every code's own budget.
     const attacker = browserOn(server, '192.0.2.66');
-    const signIn = await enterCode(attacker, 'BCDF-GHJK');
+    let signIn: PageResponse | undefined;
     for (let i = 0; i < 20; i += 1) {
+      if (i % 5 === 0) {
+        const code = ['CDFG-HJKL', 'DFGH-JKLM', 'FGHJ-KLMN', 'GHJK-LMNP'][i / 5] ?? '';
+        await server.issue(code);
+        signIn = await enterCode(attacker, code);
+      }
       const page = await attacker.post('/device/signin', {
-        csrf: signIn.csrf ?? '',
+        csrf: signIn?.csrf ?? '',
         username: `user${i}@contoso.example`,
         password: 'x',
       });
       expect(page.status).toBe(401);
     }
     const blocked = await attacker.post('/device/signin', {
-      csrf: signIn.csrf ?? '',
+      csrf: signIn?.csrf ?? '',
       username: 'other@contoso.example',
       password: 'x',
     });
     expect(blocked.status).toBe(429);
+    expect((await server.record('GHJKLMNP')).status).toBe('pending'); // 5 failures: under its budget
 
     // After the window, the account works again.
     server.clock.advance(15 * 60_000);

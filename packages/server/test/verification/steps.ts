@@ -1,36 +1,20 @@
 /** Walks a browser through the verification pages (shared by the verification tests). */
-import { expect } from 'vitest';
 import { BrowserSession, type PageResponse } from '../support/browser-session.js';
-import { USER, type VerificationApp } from '../support/verification-app.js';
+import { reachConsent as reachConsentAs, type Credentials } from '../support/page-steps.js';
+import { USER } from '../support/verification-app.js';
 
-/** Opens the code form and submits `code`; returns the page reached after redirects. */
-export async function enterCode(browser: BrowserSession, code: string): Promise<PageResponse> {
-  const form = await browser.get('/device');
-  expect(form.status).toBe(200);
-  return browser.submit(form, { user_code: code });
-}
+export { decide, enterCode, errorText } from '../support/page-steps.js';
 
-/** Enters the code and signs in as the test user; returns the consent page. */
-export async function reachConsent(browser: BrowserSession, code: string): Promise<PageResponse> {
-  const signIn = await enterCode(browser, code);
-  expect(signIn.status).toBe(200);
-  expect(signIn.actions).toEqual(['/device/signin']);
-  const consent = await browser.submit(signIn, { username: USER.username, password: USER.password });
-  expect(consent.status).toBe(200);
-  expect(consent.actions).toEqual(['/device/consent']);
-  return consent;
+/** Enters the code and signs in as the test user (or `user`); returns the consent page. */
+export function reachConsent(browser: BrowserSession, code: string, user: Credentials = USER): Promise<PageResponse> {
+  return reachConsentAs(browser, code, user);
 }
 
 /** A new browser on the app, from `ip`. */
 export function browserOn(
-  server: VerificationApp,
+  server: { readonly url: string },
   ip = '198.51.100.10',
   userAgent = 'Mozilla/5.0 (test)',
 ): BrowserSession {
   return new BrowserSession(server.url, { ip, userAgent });
-}
-
-/** The text of the page's first `.error` paragraph, whitespace collapsed. */
-export function errorText(page: PageResponse): string | undefined {
-  return /<p class="error" role="alert">([^<]*)<\/p>/.exec(page.html)?.[1]?.replace(/\s+/g, ' ').trim();
 }

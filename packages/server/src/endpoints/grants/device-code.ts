@@ -6,6 +6,15 @@ import type { Grant } from './grant.js';
 import { PollTracker } from './poll-tracker.js';
 
 /**
+ * The two answers of the pending path, made once: they are the hot path (every poll of every
+ * waiting device) and are answers, not faults, so they need no stack trace; building a fresh
+ * Error for each one costs more than the store read (bench/token-endpoint). The error handler
+ * only reads them.
+ */
+const AUTHORIZATION_PENDING = new OAuthError(400, 'authorization_pending', 'The user has not finished signing in yet.');
+const SLOW_DOWN = new OAuthError(400, 'slow_down', 'Polling too often: wait longer between requests.');
+
+/**
  * The device code grant (RFC 8628 §3.4–3.5). Accepts the RFC's URN and MSAL's `device_code`.
  * Pending: reads only (no write, no signing). Approved: one conditional write consumes the code
  * and the tokens are minted once. Replay of a consumed code revokes everything issued from it.
@@ -39,10 +48,9 @@ export function deviceCodeGrant(): Grant {
       }
       switch (record.status) {
         case 'pending':
-          if (tracker.poll(record.id, record.interval, record.expiresAt, now) === 'slow_down') {
-            throw new OAuthError(400, 'slow_down', 'Polling too often: wait longer between requests.');
-          }
-          throw new OAuthError(400, 'authorization_pending', 'The user has not finished signing in yet.');
+          throw tracker.poll(record.id, record.interval, record.expiresAt, now) === 'slow_down'
+            ? SLOW_DOWN
+            : AUTHORIZATION_PENDING;
         case 'denied':
           tracker.forget(record.id);
           throw new OAuthError(400, 'access_denied', 'The user declined the sign-in.');
