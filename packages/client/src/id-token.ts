@@ -3,6 +3,8 @@ import { loadJose, type Jose } from './jose.js';
 import { processResponse, type Clock } from '@devicelogin/protocol';
 import { ConfigurationError, IdTokenValidationError, ServerError } from './errors.js';
 import type { HttpTransport } from './http.js';
+import type { ResolvedConfig } from './config.js';
+import type { ResolvedEndpoints } from './authority/endpoints.js';
 
 /** Claims of a validated id_token. */
 export type IdTokenClaims = Readonly<JWTPayload & Record<string, unknown>>;
@@ -127,4 +129,31 @@ function checkIssuer(claims: JWTPayload, expected: string | undefined): void {
   if (typeof claims.iss !== 'string' || strip(claims.iss) !== strip(issuer)) {
     throw new IdTokenValidationError('ERR_JWT_CLAIM_VALIDATION_FAILED', 'unexpected "iss" claim value');
   }
+}
+
+/**
+ * Validates the id_token of a token response (device code or refresh) against this client's
+ * configuration and resolved endpoints; undefined when the response has none.
+ */
+export function validateReturnedIdToken(
+  idToken: string | undefined,
+  config: ResolvedConfig,
+  endpoints: ResolvedEndpoints,
+  jwks: JwksCache,
+  signal: AbortSignal | undefined,
+): Promise<IdTokenClaims | undefined> {
+  if (idToken === undefined) return Promise.resolve(undefined);
+  return validateIdToken(
+    idToken,
+    {
+      mode: config.profile.idToken,
+      clientId: config.clientId,
+      issuer: endpoints.issuer,
+      jwksUri: endpoints.jwks,
+      clock: config.clock,
+      clockSkewSeconds: config.clockSkewSeconds,
+      signal,
+    },
+    jwks,
+  );
 }

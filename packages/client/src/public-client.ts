@@ -2,7 +2,7 @@ import { sameEnvironment } from './authority/environment.js';
 import { resolveConfig, type PublicClientConfiguration, type ResolvedConfig } from './config.js';
 import { resolveEndpoints, type ResolvedEndpoints } from './authority/endpoints.js';
 import { InvalidFlowError } from './errors.js';
-import { JwksCache, validateIdToken, type IdTokenClaims } from './id-token.js';
+import { JwksCache, validateReturnedIdToken } from './id-token.js';
 import { buildResult, type AuthenticationResult } from './result.js';
 import { checkFlow, type DeviceCodeFlow, type DeviceCodeInfo } from './flows/device-code-flow.js';
 import { raceAbort, runOperation, type OperationContext, type OperationOptions } from './flows/operation.js';
@@ -246,22 +246,7 @@ export class PublicClientApplication {
       context,
     );
     const receivedAt = config.clock.now();
-    let claims: IdTokenClaims | undefined;
-    if (tokens.idToken !== undefined) {
-      claims = await validateIdToken(
-        tokens.idToken,
-        {
-          mode: profile.idToken,
-          clientId: config.clientId,
-          issuer: endpoints.issuer,
-          jwksUri: endpoints.jwks,
-          clock: config.clock,
-          clockSkewSeconds: config.clockSkewSeconds,
-          signal: context.signal,
-        },
-        this.#jwks,
-      );
-    }
+    const claims = await validateReturnedIdToken(tokens.idToken, config, endpoints, this.#jwks, context.signal);
     const result = buildResult({
       tokens,
       claims,

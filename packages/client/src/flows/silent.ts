@@ -1,5 +1,4 @@
 import { sameEnvironment } from '../authority/environment.js';
-import type { TokenResponse } from '@devicelogin/protocol';
 import type { AccountInfo } from '../account.js';
 import type { ResolvedEndpoints } from '../authority/endpoints.js';
 import { accountInfoOf, cachedResult } from '../cache/cached-result.js';
@@ -18,7 +17,7 @@ import {
   ServerError,
   TimeoutError,
 } from '../errors.js';
-import { validateIdToken, type IdTokenClaims, type JwksCache } from '../id-token.js';
+import { validateReturnedIdToken, type JwksCache } from '../id-token.js';
 import { loadJose } from '../jose.js';
 import { buildResult, type AuthenticationResult } from '../result.js';
 import type { OperationContext } from './operation.js';
@@ -185,7 +184,7 @@ async function refresh(
   }
   const tokens = outcome.tokens;
   const receivedAt = config.clock.now();
-  const claimsOfToken = await idTokenClaims(deps, tokens, endpoints, context);
+  const claimsOfToken = await validateReturnedIdToken(tokens.idToken, config, endpoints, deps.jwks, context.signal);
   const result = buildResult({
     tokens,
     claims: claimsOfToken,
@@ -221,27 +220,4 @@ async function refresh(
     return changes;
   });
   return { ...result, account: accountInfo, refreshToken: undefined };
-}
-
-async function idTokenClaims(
-  deps: SilentDependencies,
-  tokens: TokenResponse,
-  endpoints: ResolvedEndpoints,
-  context: OperationContext,
-): Promise<IdTokenClaims | undefined> {
-  if (tokens.idToken === undefined) return undefined;
-  const { config } = deps;
-  return validateIdToken(
-    tokens.idToken,
-    {
-      mode: config.profile.idToken,
-      clientId: config.clientId,
-      issuer: endpoints.issuer,
-      jwksUri: endpoints.jwks,
-      clock: config.clock,
-      clockSkewSeconds: config.clockSkewSeconds,
-      signal: context.signal,
-    },
-    deps.jwks,
-  );
 }

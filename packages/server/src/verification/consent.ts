@@ -8,7 +8,7 @@ import {
   DONE_SESSION_MS,
   codeGone,
   formField,
-  isPending,
+  pendingStep,
   sendPage,
   sessionRecord,
   startSession,
@@ -26,13 +26,10 @@ type Step =
 
 /** The session's pending code and signed-in user, or the answer when either is missing. */
 async function consentStep(deps: VerificationDeps, request: FastifyRequest, reply: FastifyReply): Promise<Step> {
+  const pending = await pendingStep(deps, request, reply);
+  if (pending.kind === 'answered') return pending;
+  const { session, record } = pending;
   const now = deps.context.clock.now();
-  const session = deps.sessions.read(request, now);
-  if (session?.recordId === undefined) return { kind: 'answered', reply: reply.redirect(PATHS.codeEntry, 303) };
-  const record = await sessionRecord(deps, session);
-  if (record === undefined || !isPending(record, now)) {
-    return { kind: 'answered', reply: codeGone(deps, request, reply, record, now) };
-  }
   const user = session.userId === undefined ? undefined : await deps.context.store.findUserById(session.userId);
   if (user === undefined || user.disabled || (record.tenant !== 'common' && user.tenant !== record.tenant)) {
     startSession(

@@ -7,6 +7,7 @@ import { alreadyUsedPage } from '../views/already-used-page.js';
 import { codeEntryPage } from '../views/code-entry-page.js';
 import type { SafeHtml } from '../views/html.js';
 import type { VerificationLimits } from './limits.js';
+import { PATHS } from './paths.js';
 
 /** What every verification step is given. */
 export interface VerificationDeps {
@@ -77,4 +78,25 @@ export function codeGone(
   if (record !== undefined && record.status !== 'pending') return sendPage(reply, 409, alreadyUsedPage());
   const session = startSession(deps, request, reply, { expiresAt: now + ENTRY_SESSION_MS }, now);
   return sendPage(reply, 400, codeEntryPage({ csrf: deps.csrf.token(session), invalid: true }));
+}
+
+/** A step that has a pending code, or the answer already sent when it has none. */
+export type PendingStep =
+  | { readonly kind: 'ready'; readonly session: VerificationSession; readonly record: DeviceCodeRecord }
+  | { readonly kind: 'answered'; readonly reply: FastifyReply };
+
+/** The session's pending device code, or the answer when there is none. */
+export async function pendingStep(
+  deps: VerificationDeps,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): Promise<PendingStep> {
+  const now = deps.context.clock.now();
+  const session = deps.sessions.read(request, now);
+  if (session?.recordId === undefined) return { kind: 'answered', reply: reply.redirect(PATHS.codeEntry, 303) };
+  const record = await sessionRecord(deps, session);
+  if (record === undefined || !isPending(record, now)) {
+    return { kind: 'answered', reply: codeGone(deps, request, reply, record, now) };
+  }
+  return { kind: 'ready', session, record };
 }

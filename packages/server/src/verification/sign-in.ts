@@ -1,24 +1,14 @@
 import { findSigningUser } from './user-lookup.js';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { hashPassword, randomToken, sha256, verifyPassword } from '../crypto.js';
-import type { VerificationSession } from '../middleware/session.js';
-import type { DeviceCodeRecord, UserRecord } from '../store/store.js';
+import type { UserRecord } from '../store/store.js';
 import { usernameKey } from '../store/username-key.js';
 import { rateLimitedPage } from '../views/rate-limited-page.js';
 import { signInPage } from '../views/sign-in-page.js';
 import { codeBlockedPage } from '../views/code-blocked-page.js';
 import { recordCodeFailure, recordFailure, retryAfterLimit, type Counter } from './limits.js';
 import { PATHS } from './paths.js';
-import {
-  ENTRY_SESSION_MS,
-  codeGone,
-  formField,
-  isPending,
-  sendPage,
-  sessionRecord,
-  startSession,
-  type VerificationDeps,
-} from './shared.js';
+import { pendingStep, ENTRY_SESSION_MS, formField, sendPage, startSession, type VerificationDeps } from './shared.js';
 
 const MAX_USERNAME = 256;
 const MAX_PASSWORD = 1024;
@@ -39,22 +29,6 @@ function counters(deps: VerificationDeps, ip: string, tenant: string, username: 
     // Hashed: bounded key length, and no usernames in the counters table.
     { key: `verify:signin:account:${tenant}:${sha256(usernameKey(username))}`, ...signInPerAccount },
   ];
-}
-
-type Step =
-  | { readonly kind: 'ready'; readonly session: VerificationSession; readonly record: DeviceCodeRecord }
-  | { readonly kind: 'answered'; readonly reply: FastifyReply };
-
-/** The session's pending device code, or the answer when there is none. */
-async function pendingStep(deps: VerificationDeps, request: FastifyRequest, reply: FastifyReply): Promise<Step> {
-  const now = deps.context.clock.now();
-  const session = deps.sessions.read(request, now);
-  if (session?.recordId === undefined) return { kind: 'answered', reply: reply.redirect(PATHS.codeEntry, 303) };
-  const record = await sessionRecord(deps, session);
-  if (record === undefined || !isPending(record, now)) {
-    return { kind: 'answered', reply: codeGone(deps, request, reply, record, now) };
-  }
-  return { kind: 'ready', session, record };
 }
 
 /**
