@@ -2,30 +2,20 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import * as fsp from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { tempDir } from '@devicelogin/test-utils';
+import { describe, expect, it } from 'vitest';
 import { CacheIoError } from '../../../src/errors.js';
 import { sealCacheEnvelope } from '../../../src/cache/encryption.js';
 import type { CacheFileSystem } from '../../../src/cache/fs-port.js';
 import { createFilePersistence, type FilePersistenceOptions } from '../../../src/cache/file-persistence.js';
 import { staticKeyProvider } from '../../../src/cache/key-provider.js';
-import { addAccount, recorder } from './helpers.js';
+import { addAccount, recorder, useTempCaches } from './helpers.js';
 
 const KEY = randomBytes(32);
 const OTHER_KEY = randomBytes(32);
 const VALID = Buffer.from(JSON.stringify({ Account: { a: { home_account_id: 'a', environment: 'e', realm: 'r' } } }));
 const ENCRYPTED = { keyProvider: staticKeyProvider(KEY) };
 
-const cleanup: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  for (const step of cleanup.splice(0)) await step();
-});
-
-async function cachePath(): Promise<string> {
-  const dir = await tempDir();
-  cleanup.push(() => dir.remove());
-  return join(dir.path, 'tokens.json');
-}
+const { cachePath } = useTempCaches();
 
 const cases: Array<[string, Buffer, NonNullable<FilePersistenceOptions['encryption']>, RegExp]> = [
   ['garbage bytes', randomBytes(300), 'plaintext', /not valid JSON/],

@@ -3,7 +3,10 @@ import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { createInterface } from 'node:readline';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { afterEach } from 'vitest';
+import { tempDir } from '@devicelogin/test-utils';
 import type { CacheWarning } from '../../../src/cache/persistence.js';
 import type { SerializedAccount, SerializedCache } from '../../../src/cache/schema.js';
 import type { Logger } from '../../../src/logger.js';
@@ -161,5 +164,28 @@ export function recorder(): {
     warnings,
     logger: (level, message) => lines.push(`${level} ${message}`),
     onWarning: (warning) => warnings.push(warning),
+  };
+}
+
+/**
+ * Temporary cache files for one test file: `cachePath()` gives a path in a fresh temp directory;
+ * `defer(step)` queues other clean-up (a child process to kill). After each test every queued step
+ * runs, in the order queued.
+ */
+export function useTempCaches(relativePath = 'tokens.json'): {
+  readonly cachePath: () => Promise<string>;
+  readonly defer: (step: () => Promise<void>) => void;
+} {
+  const steps: (() => Promise<void>)[] = [];
+  afterEach(async () => {
+    for (const step of steps.splice(0)) await step();
+  });
+  return {
+    cachePath: async () => {
+      const dir = await tempDir();
+      steps.push(() => dir.remove());
+      return join(dir.path, relativePath);
+    },
+    defer: (step) => void steps.push(step),
   };
 }

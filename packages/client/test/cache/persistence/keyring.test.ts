@@ -1,26 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import * as fsp from 'node:fs/promises';
-import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { tempDir } from '@devicelogin/test-utils';
+import { describe, expect, it } from 'vitest';
 import * as publicApi from '@devicelogin/client';
 import { ConfigurationError, KeyringUnavailableError } from '../../../src/errors.js';
 import { createDefaultPersistence } from '../../../src/cache/default-persistence.js';
 import { createFilePersistence } from '../../../src/cache/file-persistence.js';
 import { keyringKeyProvider, type KeyringEntry, type OpenKeyringEntry } from '../../../src/cache/key-provider.js';
-import { addAccount, recorder } from './helpers.js';
+import { addAccount, recorder, useTempCaches } from './helpers.js';
 
-const cleanup: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  for (const step of cleanup.splice(0)) await step();
-});
-
-async function cachePath(): Promise<string> {
-  const dir = await tempDir();
-  cleanup.push(() => dir.remove());
-  return join(dir.path, 'cache', 'tokens.json');
-}
+const { cachePath } = useTempCaches('cache/tokens.json');
 
 /**
  * Probes this machine's real keyring (read only). CI machines and these containers have none:

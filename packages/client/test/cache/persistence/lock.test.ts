@@ -3,25 +3,16 @@ import * as fsp from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { threadId } from 'node:worker_threads';
-import { afterEach, describe, expect, it } from 'vitest';
-import { fakeClock, tempDir } from '@devicelogin/test-utils';
+import { describe, expect, it } from 'vitest';
+import { fakeClock } from '@devicelogin/test-utils';
 import { systemClock } from '@devicelogin/protocol';
 import { CacheLockTimeoutError } from '../../../src/errors.js';
 import { acquireFileLock, currentProcessInfo, type ProcessInfo } from '../../../src/cache/file-lock.js';
 import { createFilePersistence } from '../../../src/cache/file-persistence.js';
 import type { SerializedCache } from '../../../src/cache/schema.js';
-import { addAccount, deadPid, recorder, sleepingProcess, writeLockFile } from './helpers.js';
+import { addAccount, deadPid, recorder, sleepingProcess, writeLockFile, useTempCaches } from './helpers.js';
 
-const cleanup: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  for (const step of cleanup.splice(0)) await step();
-});
-
-async function cachePath(): Promise<string> {
-  const dir = await tempDir();
-  cleanup.push(() => dir.remove());
-  return join(dir.path, 'tokens.json');
-}
+const { cachePath, defer } = useTempCaches();
 
 describe('the cache lock', () => {
   it('recovers at once a lock whose owner pid is dead on this host', async () => {
@@ -43,7 +34,7 @@ describe('the cache lock', () => {
   it('waits for a lock held by a live process, then fails with CacheLockTimeoutError and leaves the lock alone', async () => {
     const path = await cachePath();
     const owner = await sleepingProcess();
-    cleanup.push(() => owner.kill());
+    defer(() => owner.kill());
     const planted = await writeLockFile(`${path}.lock`, { pid: owner.pid, createdAt: Date.now() });
     const persistence = createFilePersistence({ path, encryption: 'plaintext', lockTimeoutMs: 300 });
 
