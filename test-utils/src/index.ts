@@ -4,3 +4,4 @@ export { assertNoSecretsIn, describeErrorFully } from './secrets.js';
 export { createTestIssuer, type TestIssuer } from './issuer.js';
 export { tempDir } from './temp-dir.js';
 export { startProxy, type TestProxy } from './proxy.js';
+export { launchChromium, CHROMIUM_ARGS, CHROMIUM_PATH, type TestBrowser } from './chromium.js';
