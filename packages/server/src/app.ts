@@ -134,6 +134,12 @@ async function seed(context: ServerContext): Promise<void> {
       allowedScopes: (client.allowedScopes ?? []).join(' '),
       deviceGrantEnabled: client.deviceGrantEnabled ?? true,
       deepLinkEnabled: client.deepLinkEnabled ?? true,
+      ...(client.accessTokenLifetimeSeconds === undefined
+        ? {}
+        : { accessTokenLifetimeSeconds: client.accessTokenLifetimeSeconds }),
+      ...(client.refreshTokenLifetimeSeconds === undefined
+        ? {}
+        : { refreshTokenLifetimeSeconds: client.refreshTokenLifetimeSeconds }),
     });
   }
   for (const user of config.users) {

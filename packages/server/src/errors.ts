@@ -12,13 +12,21 @@ export class OAuthError extends Error {
   /** Public text (`error_description`): never a code, token or secret. */
   readonly description: string;
   readonly suberror: string | undefined;
-  constructor(status: number, error: string, description: string, options?: { suberror?: string }) {
+  /** Entra dialect: the AADSTS number when it is not the usual one for `error` (see `ENTRA`). */
+  readonly aadsts: number | undefined;
+  constructor(
+    status: number,
+    error: string,
+    description: string,
+    options?: { readonly suberror?: string; readonly aadsts?: number },
+  ) {
     super(`${error}: ${description}`);
     this.name = 'OAuthError';
     this.status = status;
     this.error = error;
     this.description = description;
     this.suberror = options?.suberror;
+    this.aadsts = options?.aadsts;
   }
 }
 
@@ -47,7 +55,8 @@ export function errorBody(error: OAuthError, dialect: 'rfc8628' | 'entra', now: 
     const name = error.error === 'bad_verification_code' ? 'invalid_grant' : error.error;
     return { error: name, error_description: error.description, ...suberror };
   }
-  const entra = ENTRA[error.error] ?? { error: error.error, code: 50000 };
+  const mapped = ENTRA[error.error] ?? { error: error.error, code: 50000 };
+  const entra = { error: mapped.error, code: error.aadsts ?? mapped.code };
   const traceId = randomUUID();
   const correlationId = randomUUID();
   const timestamp = new Date(now)

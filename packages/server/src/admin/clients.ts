@@ -1,53 +1,60 @@
 /**
- * `devicelogin-admin clients …`: register a public client, change it (name, scopes, device grant,
- * deep links), list. Changes apply to running servers at once: clients are read per request.
+ * `devicelogin-admin clients …`: register a public client, change it (name and its per-client
+ * policy: device grant, deep links, scope limit, token lifetimes), show one, list. Changes apply
+ * to running servers at once: clients are read per request.
  */
 import type { ClientRecord } from '../store/store.js';
 import {
+  applyPolicy,
+  lifetimeNote,
+  parsePolicy,
+  POLICY_FLAGS,
+  POLICY_HELP,
+  type ClientPolicyChanges,
+} from './client-policy.js';
+import {
   defineCommand,
-  optionalBoolean,
   optionalString,
   requiredString,
+  type CommandContext,
   type CommandGroup,
   type Column,
   type ParsedValues,
 } from './command.js';
 import { ConflictError, NotFoundError, UsageError } from './errors.js';
 
-/** Options of `clients add`. */
-export interface ClientsAddOptions {
+/** Options of `clients add`: the policy flags not given take their defaults (all on, no limit). */
+export interface ClientsAddOptions extends ClientPolicyChanges {
   readonly clientId: string;
   readonly name: string;
-  /** Space-separated; empty = any scope the server knows. */
-  readonly allowedScopes: string;
-  readonly deviceGrantEnabled: boolean;
-  readonly deepLinkEnabled: boolean;
 }
 
 /** Options of `clients set`: what is absent stays as it is. */
-export interface ClientsSetOptions {
+export interface ClientsSetOptions extends ClientPolicyChanges {
   readonly clientId: string;
   readonly name?: string;
-  readonly allowedScopes?: string;
-  readonly deviceGrantEnabled?: boolean;
-  readonly deepLinkEnabled?: boolean;
 }
 
-/** A client as shown (`allowedScopes` as a list). */
+/** Options of `clients show`. */
+export interface ClientsShowOptions {
+  readonly clientId: string;
+}
+
+/** A client as shown (`allowedScopes` as a list; a lifetime absent = the server's default). */
 export interface ClientView {
   readonly clientId: string;
   readonly name: string;
   readonly allowedScopes: readonly string[];
   readonly deviceGrantEnabled: boolean;
   readonly deepLinkEnabled: boolean;
+  readonly accessTokenLifetimeSeconds?: number;
+  readonly refreshTokenLifetimeSeconds?: number;
 }
 
 const FLAGS = {
   'client-id': { type: 'string' },
   name: { type: 'string' },
-  'allowed-scopes': { type: 'string' },
-  'device-grant': { type: 'boolean' },
-  'deep-link': { type: 'boolean' },
+  ...POLICY_FLAGS,
 } as const;
 
 function view(client: ClientRecord): ClientView {
@@ -60,87 +67,87 @@ function clientId(values: ParsedValues, command: string): string {
   return id;
 }
 
-/** `--allowed-scopes "a b"` → `a b` (whitespace or commas separate); `""` = any scope. */
-function scopes(values: ParsedValues): string | undefined {
-  const raw = values['allowed-scopes'];
-  return typeof raw === 'string'
-    ? raw
-        .split(/[\s,]+/)
-        .filter((s) => s !== '')
-        .join(' ')
-    : undefined;
+/** The policy part of the options (everything but the client id and name). */
+function policyOf(options: ClientsSetOptions): ClientPolicyChanges {
+  const {
+    allowedScopes,
+    deviceGrantEnabled,
+    deepLinkEnabled,
+    accessTokenLifetimeSeconds,
+    refreshTokenLifetimeSeconds,
+  } = options;
+  return {
+    ...(allowedScopes === undefined ? {} : { allowedScopes }),
+    ...(deviceGrantEnabled === undefined ? {} : { deviceGrantEnabled }),
+    ...(deepLinkEnabled === undefined ? {} : { deepLinkEnabled }),
+    ...(accessTokenLifetimeSeconds === undefined ? {} : { accessTokenLifetimeSeconds }),
+    ...(refreshTokenLifetimeSeconds === undefined ? {} : { refreshTokenLifetimeSeconds }),
+  };
 }
 
-const SCOPES_HELP = [
-  '--allowed-scopes "<scope> …"',
-  'scopes it may request, separated by spaces; "" = any scope the server knows',
-] as const;
+/** Stores the client, then says so (and warns about an MSAL-unfriendly lifetime). */
+async function save(client: ClientRecord, verb: string, context: CommandContext): Promise<void> {
+  await context.store.upsertClient(client);
+  context.out.message(`${verb} client ${client.clientId}.`);
+  const note = lifetimeNote(client);
+  if (note !== undefined) context.out.message(note);
+  context.out.result(view(client));
+}
 
 /** `clients add`: registers a public client. */
 export const clientsAdd = defineCommand<ClientsAddOptions>({
   name: 'add',
   summary: 'register a public client',
-  synopsis: '--client-id <id> --name <name> [--allowed-scopes "<scope> …"] [--no-device-grant] [--no-deep-link]',
+  synopsis:
+    '--client-id <id> --name <name> [--allowed-scopes "<scope> …"] [--no-device-grant] [--no-deep-link] [--access-token-lifetime <s>] [--refresh-token-lifetime <s>]',
   options: FLAGS,
   optionHelp: [
     ['--client-id <id>', 'the client_id'],
     ['--name <name>', 'shown to the user on the consent page'],
-    SCOPES_HELP,
-    ['--no-device-grant', 'registered, but the device code flow refused for now'],
-    ['--no-deep-link', 'never send verification_uri_complete (the link carrying the user code)'],
+    ...POLICY_HELP,
   ],
   examples: [
     "devicelogin-admin clients add --client-id my-cli --name 'My CLI' --allowed-scopes 'openid offline_access api://demo/read'",
-    "devicelogin-admin clients add --client-id kiosk --name 'Lobby kiosk' --no-deep-link --json",
+    "devicelogin-admin clients add --client-id kiosk --name 'Lobby kiosk' --no-deep-link --access-token-lifetime 600 --json",
   ],
   parse: (values) => ({
     clientId: clientId(values, 'clients add'),
     name: requiredString(values, 'name', 'clients add'),
-    allowedScopes: scopes(values) ?? '',
-    deviceGrantEnabled: optionalBoolean(values, 'device-grant') ?? true,
-    deepLinkEnabled: optionalBoolean(values, 'deep-link') ?? true,
+    ...parsePolicy(values, 'clients add'),
   }),
   async run(options, context) {
     if ((await context.store.findClient(options.clientId)) !== undefined) {
       throw new ConflictError(`client ${options.clientId} exists already; use "clients set" to change it`);
     }
-    const client: ClientRecord = { ...options };
-    await context.store.upsertClient(client);
-    context.out.message(`Added client ${client.clientId}.`);
-    context.out.result(view(client));
+    const defaults: ClientRecord = {
+      clientId: options.clientId,
+      name: options.name,
+      allowedScopes: '',
+      deviceGrantEnabled: true,
+      deepLinkEnabled: true,
+    };
+    await save(applyPolicy(defaults, policyOf(options), context.config, 'clients add'), 'Added', context);
   },
 });
 
 /** `clients set`: changes the fields given. */
 export const clientsSet = defineCommand<ClientsSetOptions>({
   name: 'set',
-  summary: "change a client's name, scopes, device grant or deep links",
+  summary: "change a client's name or policy (device grant, deep links, scopes, token lifetimes)",
   synopsis:
-    '--client-id <id> [--name <name>] [--allowed-scopes "<scope> …"] [--device-grant | --no-device-grant] [--deep-link | --no-deep-link]',
+    '--client-id <id> [--name <name>] [--allowed-scopes "<scope> …" | --no-scope-limit] [--[no-]device-grant] [--[no-]deep-link] [--access-token-lifetime <s|default>] [--refresh-token-lifetime <s|default>]',
   options: FLAGS,
-  optionHelp: [
-    ['--client-id <id>', 'the client to change'],
-    ['--name <name>', 'a new display name'],
-    SCOPES_HELP,
-    ['--device-grant, --no-device-grant', 'allow or refuse the device code flow'],
-    ['--deep-link, --no-deep-link', 'send verification_uri_complete or not'],
-  ],
+  optionHelp: [['--client-id <id>', 'the client to change'], ['--name <name>', 'a new display name'], ...POLICY_HELP],
   examples: [
     'devicelogin-admin clients set --client-id my-cli --no-device-grant',
-    "devicelogin-admin clients set --client-id my-cli --allowed-scopes 'openid api://demo/read' --deep-link",
+    "devicelogin-admin clients set --client-id my-cli --allowed-scopes 'api://demo/read' --no-deep-link",
+    'devicelogin-admin clients set --client-id my-cli --access-token-lifetime 600 --refresh-token-lifetime 86400',
+    'devicelogin-admin clients set --client-id my-cli --no-scope-limit --access-token-lifetime default',
   ],
   parse(values) {
     const id = clientId(values, 'clients set');
     const name = optionalString(values, 'name', 'clients set');
-    const allowedScopes = scopes(values);
-    const deviceGrantEnabled = optionalBoolean(values, 'device-grant');
-    const deepLinkEnabled = optionalBoolean(values, 'deep-link');
-    const changes = {
-      ...(name === undefined ? {} : { name }),
-      ...(allowedScopes === undefined ? {} : { allowedScopes }),
-      ...(deviceGrantEnabled === undefined ? {} : { deviceGrantEnabled }),
-      ...(deepLinkEnabled === undefined ? {} : { deepLinkEnabled }),
-    };
+    const changes = { ...(name === undefined ? {} : { name }), ...parsePolicy(values, 'clients set') };
     if (Object.keys(changes).length === 0)
       throw new UsageError('nothing to change: give at least one option', 'clients set');
     return { clientId: id, ...changes };
@@ -148,20 +155,41 @@ export const clientsSet = defineCommand<ClientsSetOptions>({
   async run(options, context) {
     const client = await context.store.findClient(options.clientId);
     if (client === undefined) throw new NotFoundError(`no client ${options.clientId}`);
-    const changed: ClientRecord = { ...client, ...options };
-    await context.store.upsertClient(changed);
-    context.out.message(`Changed client ${changed.clientId}.`);
-    context.out.result(view(changed));
+    const renamed: ClientRecord = options.name === undefined ? client : { ...client, name: options.name };
+    await save(applyPolicy(renamed, policyOf(options), context.config, 'clients set'), 'Changed', context);
   },
 });
+
+const lifetime = (seconds: number | undefined): string => (seconds === undefined ? 'default' : `${seconds} s`);
 
 const CLIENT_COLUMNS: readonly Column<ClientView>[] = [
   { header: 'CLIENT ID', value: (c) => c.clientId },
   { header: 'NAME', value: (c) => c.name },
   { header: 'DEVICE GRANT', value: (c) => (c.deviceGrantEnabled ? 'yes' : 'no') },
   { header: 'DEEP LINK', value: (c) => (c.deepLinkEnabled ? 'yes' : 'no') },
+  { header: 'ACCESS TOKEN', value: (c) => lifetime(c.accessTokenLifetimeSeconds) },
+  { header: 'REFRESH TOKEN', value: (c) => lifetime(c.refreshTokenLifetimeSeconds) },
   { header: 'ALLOWED SCOPES', value: (c) => (c.allowedScopes.length === 0 ? '(any)' : c.allowedScopes.join(' ')) },
 ];
+
+/** `clients show`: one client's record and policy. */
+export const clientsShow = defineCommand<ClientsShowOptions>({
+  name: 'show',
+  summary: "show a client's name and policy",
+  synopsis: '--client-id <id>',
+  options: { 'client-id': { type: 'string' } },
+  optionHelp: [['--client-id <id>', 'the client to show']],
+  examples: [
+    'devicelogin-admin clients show --client-id my-cli',
+    'devicelogin-admin clients show --client-id my-cli --json',
+  ],
+  parse: (values) => ({ clientId: clientId(values, 'clients show') }),
+  async run(options, context) {
+    const client = await context.store.findClient(options.clientId);
+    if (client === undefined) throw new NotFoundError(`no client ${options.clientId}`);
+    context.out.record(view(client), CLIENT_COLUMNS);
+  },
+});
 
 /** `clients list`. */
 export const clientsList = defineCommand<Record<string, never>>({
@@ -184,5 +212,5 @@ export const clientsList = defineCommand<Record<string, never>>({
 export const clientsGroup: CommandGroup = {
   name: 'clients',
   summary: 'register, change and list public clients',
-  commands: [clientsAdd, clientsSet, clientsList],
+  commands: [clientsAdd, clientsSet, clientsShow, clientsList],
 };

@@ -94,6 +94,8 @@ export interface Column<Row> {
 export interface Output {
   /** Rows as an aligned table, or with `--json` the objects themselves as a JSON array. */
   list<Row extends object>(rows: readonly Row[], columns: readonly Column<Row>[]): void;
+  /** One object: JSON on stdout with `--json`, else one aligned `HEADER  value` line per column. */
+  record<Row extends object>(row: Row, columns: readonly Column<Row>[]): void;
   /** The result of a change: JSON on stdout with `--json`, nothing otherwise. */
   result(value: object): void;
   /** A line for the person at the terminal, on stderr. */
@@ -118,6 +120,15 @@ export function createOutput(stdout: TextSink, stderr: TextSink, json: boolean):
             .trimEnd()}\n`,
         );
       }
+    },
+    record(row, columns) {
+      if (json) {
+        stdout.write(`${JSON.stringify(row, null, 2)}\n`);
+        return;
+      }
+      const width = Math.max(...columns.map((c) => c.header.length));
+      for (const column of columns)
+        stdout.write(`${`${column.header.padEnd(width)}  ${column.value(row)}`.trimEnd()}\n`);
     },
     result(value) {
       if (json) stdout.write(`${JSON.stringify(value, null, 2)}\n`);

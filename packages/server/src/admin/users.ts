@@ -195,9 +195,31 @@ export const usersList = defineCommand<UsersListOptions>({
   },
 });
 
+// --- MFA ---
+/** `users reset-mfa`: removes a user's TOTP enrolment and recovery codes (a lost phone). */
+export const usersResetMfa = defineCommand<UserRef>({
+  name: 'reset-mfa',
+  summary: "remove a user's TOTP enrolment and recovery codes (they enrol again if the tenant requires MFA)",
+  synopsis: '--tenant <name> --username <name>',
+  options: USER_FLAGS,
+  optionHelp: USER_HELP,
+  examples: ['devicelogin-admin users reset-mfa --tenant contoso --username ada@contoso.example'],
+  parse: parseRef('users reset-mfa'),
+  async run(options, context) {
+    const user = await existing(context, options);
+    const removed = await context.store.deleteTotpEnrolment(user.id);
+    context.out.message(
+      removed
+        ? `TOTP of ${user.username} (tenant ${user.tenant}) removed, with its recovery codes.`
+        : `${user.username} (tenant ${user.tenant}) had no TOTP enrolment; nothing changed.`,
+    );
+    context.out.result({ ...view(user), mfaReset: removed });
+  },
+});
+
 /** The `users` group. */
 export const usersGroup: CommandGroup = {
   name: 'users',
-  summary: 'add users, set passwords, disable, list',
-  commands: [usersAdd, usersSetPassword, usersDisable, usersEnable, usersList],
+  summary: 'add users, set passwords, disable, reset MFA, list',
+  commands: [usersAdd, usersSetPassword, usersDisable, usersEnable, usersResetMfa, usersList],
 };

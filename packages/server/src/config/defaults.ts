@@ -3,6 +3,7 @@
  * and the field descriptions in fields.ts (`npm run docs:config`); load.ts reads a config file,
  * the environment and flags; every field is validated at start by `resolveServerConfig`.
  */
+import { lifetimeProblem } from '../tokens/lifetimes.js';
 
 /** A public client allowed to use the device flow. */
 export interface ClientConfig {
@@ -15,6 +16,10 @@ export interface ClientConfig {
   readonly deviceGrantEnabled?: boolean;
   /** Send `verification_uri_complete` (a link with the code). Default true. */
   readonly deepLinkEnabled?: boolean;
+  /** Shorter access/id token lifetime for this client, seconds (60 … `accessTokenTtlSeconds`). */
+  readonly accessTokenLifetimeSeconds?: number;
+  /** Shorter refresh token lifetime for this client, seconds (60 … `refreshTokenTtlSeconds`). */
+  readonly refreshTokenLifetimeSeconds?: number;
 }
 
 /** A user seeded at start (the admin command manages them later). */
@@ -49,6 +54,11 @@ export interface ServerConfig {
   readonly users: readonly UserConfig[];
   /** HMAC secret for page cookies (≥ 32 chars); random per process when absent. */
   readonly cookieSecret?: string;
+  /**
+   * Secret (≥ 32 chars) the TOTP secrets are encrypted at rest with (AES-256-GCM, key derived
+   * by HKDF). Absent: they are stored unencrypted (docs/security.md). Never a flag.
+   */
+  readonly mfaEncryptionSecret?: string;
 }
 
 /** Defaults for every optional field. */
@@ -84,6 +94,20 @@ function positiveInteger(value: number, field: string): number {
   return value;
 }
 
+/** Per-client lifetimes: whole seconds from 60 up to the server's own lifetime (lifetimes.ts). */
+function checkClientLifetimes(config: ServerConfig, client: ClientConfig, at: string): void {
+  const checks = [
+    ['accessTokenLifetimeSeconds', client.accessTokenLifetimeSeconds, config.accessTokenTtlSeconds],
+    ['refreshTokenLifetimeSeconds', client.refreshTokenLifetimeSeconds, config.refreshTokenTtlSeconds],
+  ] as const;
+  for (const [field, value, max] of checks) {
+    if (value === undefined) continue;
+    const defaultName = field === 'accessTokenLifetimeSeconds' ? 'accessTokenTtlSeconds' : 'refreshTokenTtlSeconds';
+    const problem = lifetimeProblem(value, max, defaultName);
+    if (problem !== undefined) throw new ServerConfigError(`${at}.${field}`, problem);
+  }
+}
+
 /**
  * Applies defaults and validates.
  * @throws {ServerConfigError} naming the first bad field.
@@ -114,6 +138,10 @@ export function resolveServerConfig(input: Partial<ServerConfig> & { readonly pu
   if (config.cookieSecret !== undefined && config.cookieSecret.length < 32) {
     throw new ServerConfigError('cookieSecret', 'must be at least 32 characters');
   }
+  if (config.mfaEncryptionSecret !== undefined && config.mfaEncryptionSecret.length < 32) {
+    throw new ServerConfigError('mfaEncryptionSecret', 'must be at least 32 characters');
+  }
+  config.clients.forEach((client, index) => checkClientLifetimes(config, client, `clients[${index}]`));
   config.users.forEach((user, index) => {
     if (user.tenant === 'common' || !config.tenants.includes(user.tenant)) {
       throw new ServerConfigError(`users[${index}].tenant`, `"${user.tenant}" is not one of tenants`);

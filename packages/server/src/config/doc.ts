@@ -24,7 +24,13 @@ export const CONFIGURATION_EXAMPLE = {
   errorDialect: 'entra',
   clients: [
     { clientId: 'my-cli', name: 'My CLI', allowedScopes: ['openid', 'offline_access', 'api://demo/read'] },
-    { clientId: 'kiosk', name: 'Lobby kiosk', deepLinkEnabled: false },
+    {
+      clientId: 'kiosk',
+      name: 'Lobby kiosk',
+      deepLinkEnabled: false,
+      accessTokenLifetimeSeconds: 600,
+      refreshTokenLifetimeSeconds: 86400,
+    },
   ],
   users: [{ tenant: 'contoso', username: 'ada@contoso.example', displayName: 'Ada', password: 'change me' }],
 } as const;

@@ -119,6 +119,14 @@ export const CONFIG_FIELDS: { readonly [K in keyof ServerConfig]-?: FieldSpec } 
     description:
       "HMAC secret of the verification pages' cookies, at least 32 characters; set it when several instances serve one site. Never a flag.",
   },
+  mfaEncryptionSecret: {
+    type: 'string',
+    check: { kind: 'string' },
+    sources: 'file-env',
+    defaultText: 'none: TOTP secrets stored unencrypted',
+    description:
+      'Secret the TOTP (MFA) secrets are encrypted with in the store (AES-256-GCM), at least 32 characters. Keep it stable: changing it makes enrolled users unable to sign in until `devicelogin-admin users reset-mfa`. Never a flag.',
+  },
 };
 
 /** Every field of a `clients` entry. */
@@ -129,19 +137,36 @@ export const CLIENT_FIELDS: { readonly [K in keyof ClientConfig]-?: FieldSpec } 
     type: 'string[]',
     check: { kind: 'string-list' },
     defaultText: '`[]`',
-    description: 'Scopes it may request; empty = any scope the server knows.',
+    description:
+      'API scopes it may request (also checked at pick-up and refresh); empty = any. `openid`, `profile`, `email`, `offline_access` are always allowed.',
   },
   deviceGrantEnabled: {
     type: 'boolean',
     check: { kind: 'boolean' },
     defaultText: '`true`',
-    description: 'May it use the device code grant?',
+    description:
+      'May it use the device code grant? Off also refuses the pick-up of approved codes and the refresh of sessions it started.',
   },
   deepLinkEnabled: {
     type: 'boolean',
     check: { kind: 'boolean' },
     defaultText: '`true`',
-    description: 'Send `verification_uri_complete` (a link that carries the user code)?',
+    description:
+      'Send `verification_uri_complete` (a link that carries the user code), and let `/device?user_code=` pre-fill its codes?',
+  },
+  accessTokenLifetimeSeconds: {
+    type: 'integer',
+    check: { kind: 'integer' },
+    defaultText: '`accessTokenTtlSeconds`',
+    description:
+      'Shorter lifetime of the access and id tokens issued to it (device code grant and refreshes), 60 up to `accessTokenTtlSeconds`.',
+  },
+  refreshTokenLifetimeSeconds: {
+    type: 'integer',
+    check: { kind: 'integer' },
+    defaultText: '`refreshTokenTtlSeconds`',
+    description:
+      'Shorter lifetime of each refresh token issued to it (every rotation gets it again), 60 up to `refreshTokenTtlSeconds`.',
   },
 };
 

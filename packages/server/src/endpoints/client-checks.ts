@@ -25,10 +25,39 @@ export async function requireClient(context: ServerContext, clientId: string | u
 export function checkScopes(client: ClientRecord, scope: string | undefined): string {
   const requested = [...new Set((scope ?? '').split(/\s+/).filter((s) => s !== ''))];
   if (requested.length === 0) throw new OAuthError(400, 'invalid_scope', "The request must contain 'scope'.");
+  requireAllowedScopes(client, requested);
+  return requested.join(' ');
+}
+
+/**
+ * Per-client policy at the token endpoint: the client's current record must still allow every
+ * scope about to be issued (an operator may have narrowed `allowedScopes` since the code was
+ * requested or the session started).
+ * @throws {OAuthError} invalid_scope naming the first scope no longer allowed.
+ */
+export function requireAllowedScopes(client: ClientRecord, scopes: readonly string[]): void {
   const allowed = new Set(client.allowedScopes.split(' ').filter((s) => s !== ''));
-  for (const name of requested) {
+  for (const name of scopes) {
     if (OIDC_SCOPES.has(name) || allowed.size === 0 || allowed.has(name) || name.endsWith('/.default')) continue;
     throw oauthErrors.invalidScope(`The scope '${name.slice(0, 100)}' is not allowed for this application.`);
   }
-  return requested.join(' ');
+}
+
+/**
+ * Entra's number for "this app registration does not allow public client flows" (its per-app
+ * switch for the device code flow), sent in the Entra dialect with `unauthorized_client`.
+ */
+export const AADSTS_DEVICE_FLOW_DISABLED = 7000218;
+
+/**
+ * Per-client policy: the device code grant must be on for `client`. Checked when a code is
+ * requested, when an approved code is redeemed (a code issued before the switch went off gets
+ * no tokens), and when a session it started is refreshed (as Entra's protocol tracking does).
+ * @throws {OAuthError} unauthorized_client (Entra dialect: AADSTS7000218).
+ */
+export function requireDeviceGrant(client: ClientRecord): void {
+  if (client.deviceGrantEnabled) return;
+  throw new OAuthError(400, 'unauthorized_client', 'The device code flow is disabled for this application.', {
+    aadsts: AADSTS_DEVICE_FLOW_DISABLED,
+  });
 }

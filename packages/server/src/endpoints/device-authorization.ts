@@ -6,7 +6,7 @@ import { randomToken, randomUserCode, sha256, userCodeHash } from '../crypto.js'
 import { OAuthError } from '../errors.js';
 import { ISSUANCE_LIMITS } from './limits.js';
 import { deviceMessage, languageOf } from './messages.js';
-import { checkScopes, requireClient } from './client-checks.js';
+import { checkScopes, requireClient, requireDeviceGrant } from './client-checks.js';
 import { tenantOf, type TenantParams } from './tenant.js';
 
 type Form = Record<string, string | undefined>;
@@ -25,8 +25,7 @@ export function registerDeviceAuthorization(app: FastifyInstance, context: Serve
       const tenant = tenantOf(context, request.params);
       const form = request.body ?? {};
       const client = await requireClient(context, form['client_id']);
-      if (!client.deviceGrantEnabled)
-        throw new OAuthError(400, 'unauthorized_client', 'The device code flow is disabled for this client.');
+      requireDeviceGrant(client);
       const scope = checkScopes(client, form['scope']);
       const now = clock.now();
       const ipCount = await store.hit(`issue:ip:${request.ip}`, ISSUANCE_LIMITS.windowMs, now);

@@ -5,7 +5,8 @@ import { deriveKey, mac } from './keys.js';
 
 /**
  * The verification pages' state between steps, kept in the browser in one signed cookie. It
- * never holds a user code or a password: only ids, a hash of the device code and a nonce.
+ * never holds a user code or a password: only ids, a hash of the device code and a nonce (and,
+ * during a TOTP enrolment, the new secret encrypted).
  */
 export interface VerificationSession {
   /** Random per session step; CSRF tokens are derived from it (see csrf.ts). */
@@ -20,6 +21,14 @@ export interface VerificationSession {
   readonly userId?: string;
   /** How the flow ended, for the done page. */
   readonly outcome?: 'approved' | 'denied';
+  // --- MFA (verification/mfa-*.ts) ---
+  /**
+   * The signed-in user's second factor: `pending` after the password when one is needed,
+   * `verified` after a TOTP or recovery code (or an enrolment). Consent also checks the store.
+   */
+  readonly secondFactor?: 'pending' | 'verified';
+  /** The TOTP secret of an enrolment in progress, AES-256-GCM sealed (mfa/secrets.ts), never plain. */
+  readonly totpEnrolment?: string;
 }
 
 /** The session fields besides the nonce, which {@link SessionCookies.create} draws. */
@@ -37,7 +46,9 @@ function isSession(value: unknown): value is VerificationSession {
     optionalString('recordId') &&
     optionalString('recordKey') &&
     optionalString('userId') &&
-    (v['outcome'] === undefined || v['outcome'] === 'approved' || v['outcome'] === 'denied')
+    (v['outcome'] === undefined || v['outcome'] === 'approved' || v['outcome'] === 'denied') &&
+    (v['secondFactor'] === undefined || v['secondFactor'] === 'pending' || v['secondFactor'] === 'verified') &&
+    optionalString('totpEnrolment')
   );
 }
 

@@ -83,6 +83,39 @@ export interface ClientRecord {
   readonly allowedScopes: string;
   readonly deviceGrantEnabled: boolean;
   readonly deepLinkEnabled: boolean;
+  // --- Per-client token lifetimes (device-code policy, migration 2) ---
+  /**
+   * Lifetime of access and id tokens issued to this client (device code grant and the refreshes
+   * of its sessions), seconds; absent = the server's `accessTokenTtlSeconds`. Never lengthens it:
+   * the server applies the smaller of the two.
+   */
+  readonly accessTokenLifetimeSeconds?: number;
+  /**
+   * Lifetime of each refresh token issued to this client (at redemption and at every rotation),
+   * seconds; absent = the server's `refreshTokenTtlSeconds`, and likewise never longer.
+   */
+  readonly refreshTokenLifetimeSeconds?: number;
+}
+
+// --- MFA (TOTP, RFC 6238; migration 3) ---
+/** A tenant's sign-in policy (tenants are configuration; their policy is store data). */
+export interface TenantPolicy {
+  readonly tenant: string;
+  /** Every user of the tenant must use TOTP; those without it enrol at their next sign-in. */
+  readonly mfaRequired: boolean;
+}
+
+/** A user's TOTP enrolment. */
+export interface TotpEnrolment {
+  readonly userId: string;
+  /** The shared secret as sealed by the server (mfa/secret-box.ts): opaque to the store. */
+  readonly sealedSecret: string;
+  readonly enrolledAt: number;
+  /**
+   * The last time step (RFC 6238 `T`) a code was accepted for: a code for this step or an
+   * earlier one is refused (replay). Enrolment records the step of the confirming code.
+   */
+  readonly lastUsedStep: number;
 }
 
 /** A signing key pair, private part as JWK JSON. */
@@ -148,6 +181,35 @@ export interface Store {
   /** Every client, by client id. */
   listClients(): Promise<ClientRecord[]>;
 
+  // --- MFA (TOTP; migration 3) ---
+  /** The tenant's policy, or undefined when none was set (MFA not required). */
+  findTenantPolicy(tenant: string): Promise<TenantPolicy | undefined>;
+  /** Inserts or replaces the tenant's policy. */
+  setTenantPolicy(policy: TenantPolicy): Promise<void>;
+  /** The user's TOTP enrolment, if any. */
+  findTotpEnrolment(userId: string): Promise<TotpEnrolment | undefined>;
+  /**
+   * Stores a TOTP enrolment with its recovery codes (hashes) in one atomic write, only if the
+   * user has none: of two concurrent enrolments exactly one returns true, the other changes
+   * nothing and returns false.
+   */
+  enrolTotp(enrolment: TotpEnrolment, recoveryCodeHashes: readonly string[]): Promise<boolean>;
+  /**
+   * Accepts a TOTP code's time step: sets `lastUsedStep` to `step` only if it is later than the
+   * stored one, in one conditional write. Of two concurrent uses of one step exactly one returns
+   * true; false also when the user has no enrolment.
+   */
+  useTotpStep(userId: string, step: number, at: number): Promise<boolean>;
+  /**
+   * Marks one unused recovery code of the user used, in one conditional write: true once per
+   * code, false for an unknown or used code (and for the loser of two concurrent uses).
+   */
+  consumeRecoveryCode(userId: string, codeHash: string, at: number): Promise<boolean>;
+  /** How many unused recovery codes the user has. */
+  countRecoveryCodes(userId: string): Promise<number>;
+  /** Removes the user's enrolment and recovery codes; false when there was none. */
+  deleteTotpEnrolment(userId: string): Promise<boolean>;
+
   /** Live signing keys, newest first. */
   signingKeys(): Promise<SigningKeyRecord[]>;
   addSigningKey(key: SigningKeyRecord): Promise<void>;
@@ -163,5 +225,7 @@ export interface Store {
 
   /** Deletes device codes and refresh tokens expired before `before`, in batches. */
   purgeExpired(before: number): Promise<number>;
+  /** Resolves when the database answers a trivial query (readiness); rejects otherwise. */
+  ping(): Promise<void>;
   close(): Promise<void>;
 }

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { randomToken, sha256 } from '../crypto.js';
 import type { ServerContext } from '../context.js';
 import type { UserRecord } from '../store/store.js';
+import { tokenLifetimes, type TokenLifetimes } from './lifetimes.js';
 import { SIGNING_ALG } from './signing-keys.js';
 import { tenantId } from './tenant-id.js';
 
@@ -24,6 +25,11 @@ export interface TokenRequest {
    * `offline_access` was granted, a new family starts here.
    */
   readonly rotatedRefreshToken?: string;
+  /**
+   * The client's lifetimes ({@link tokenLifetimes}); absent = the server's defaults. With
+   * `rotatedRefreshToken`, the refresh grant has already applied `refreshTokenSeconds` to it.
+   */
+  readonly lifetimes?: TokenLifetimes;
 }
 
 /** The issuer of a tenant: the authority URL itself (origin and path). */
@@ -36,13 +42,15 @@ export function issuerOf(context: ServerContext, tenant: string): string {
  * id_token with the claims MSAL reads (`oid`, `tid`, `sub`, `preferred_username`, `name`) when
  * `openid` was granted, a refresh token (opaque, stored hashed, rotated on use) when
  * `offline_access` was, and `client_info` when asked. Tokens are minted here, once, at redemption.
+ * Lifetimes are `request.lifetimes` (the client's policy, see lifetimes.ts) or the server's.
  */
 export async function issueTokens(context: ServerContext, request: TokenRequest): Promise<Record<string, unknown>> {
   const { config, clock, keys, store } = context;
   const key = await keys.active();
   const now = clock.now();
   const iat = Math.floor(now / 1000);
-  const ttl = config.accessTokenTtlSeconds;
+  const lifetimes = request.lifetimes ?? tokenLifetimes(config, undefined);
+  const ttl = lifetimes.accessTokenSeconds;
   const scopes = request.scope.split(' ').filter((s) => s !== '');
   const iss = issuerOf(context, request.tenant);
   const tid = tenantId(request.user.tenant);
@@ -96,7 +104,7 @@ export async function issueTokens(context: ServerContext, request: TokenRequest)
       subject: oid,
       scope: request.scope,
       createdAt: now,
-      expiresAt: now + config.refreshTokenTtlSeconds * 1000,
+      expiresAt: now + lifetimes.refreshTokenSeconds * 1000,
     });
     body['refresh_token'] = refreshToken;
   }

@@ -1,9 +1,11 @@
 import type { FastifyInstance } from 'fastify';
-import { USER_CODE_ALPHABET, formatUserCode, normalizeUserCode } from '@devicelogin/protocol';
+import { normalizeUserCode } from '@devicelogin/protocol';
 import { userCodeHash } from '../crypto.js';
 import { codeEntryPage } from '../views/code-entry-page.js';
 import { rateLimitedPage } from '../views/rate-limited-page.js';
 import { recordFailure, retryAfterLimit, type Counter } from './limits.js';
+import { linkedUserCode, WELL_FORMED_USER_CODE } from './linked-code.js';
+import { prefillAllowed } from './deep-link-policy.js';
 import { PATHS } from './paths.js';
 import {
   ENTRY_SESSION_MS,
@@ -14,9 +16,6 @@ import {
   startSession,
   type VerificationDeps,
 } from './shared.js';
-
-/** What a normalised user code may look like; anything else is malformed (and counts as a failure). */
-const WELL_FORMED = new RegExp(`^[${USER_CODE_ALPHABET}]{4,16}$`);
 
 function counters(deps: VerificationDeps, ip: string): Counter[] {
   const { codeEntryPerIp, codeEntryGlobal } = deps.limits;
@@ -38,9 +37,17 @@ export function registerCodeEntry(scope: FastifyInstance, deps: VerificationDeps
     const session =
       deps.sessions.read(request, now) ??
       startSession(deps, request, reply, { expiresAt: now + ENTRY_SESSION_MS }, now);
-    const linked = normalizeUserCode(formField(request.query, 'user_code') ?? '');
-    const prefill = WELL_FORMED.test(linked) ? { code: formatUserCode(linked), fromLink: true } : {};
-    return sendPage(reply, 200, codeEntryPage({ csrf: deps.csrf.token(session), ...prefill }));
+    // Per-client policy: only a pending code whose client allows deep links (deep-link-policy.ts).
+    const linked = await prefillAllowed(
+      deps,
+      counters(deps, request.ip),
+      linkedUserCode(formField(request.query, 'user_code')),
+      now,
+    );
+    const prefill = linked === undefined ? {} : { code: linked, fromLink: true };
+    // The language switcher keeps a pre-filled code (and only that) across the switch.
+    const keep = linked === undefined ? {} : { user_code: linked };
+    return sendPage(reply, 200, codeEntryPage({ csrf: deps.csrf.token(session), ...prefill }), keep);
   });
 
   scope.post(PATHS.codeEntry, async (request, reply) => {
@@ -53,7 +60,9 @@ export function registerCodeEntry(scope: FastifyInstance, deps: VerificationDeps
       return sendPage(reply, 429, rateLimitedPage(retryAt, now));
     }
     const code = normalizeUserCode(formField(request.body, 'user_code') ?? '');
-    const record = WELL_FORMED.test(code) ? await store.findDeviceCodeByUserCode(userCodeHash(code)) : undefined;
+    const record = WELL_FORMED_USER_CODE.test(code)
+      ? await store.findDeviceCodeByUserCode(userCodeHash(code))
+      : undefined;
     if (record === undefined || !isPending(record, now)) {
       await recordFailure(store, budget, now);
       // The session (and so the CSRF token) is kept: the page is the same for every failure.

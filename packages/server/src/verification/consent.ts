@@ -1,47 +1,28 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { VerificationSession } from '../middleware/session.js';
-import type { DeviceCodeRecord, UserRecord } from '../store/store.js';
+import { secondFactorNeed } from '../mfa/policy.js';
 import { consentPage } from '../views/consent-page.js';
 import { failurePage } from '../views/failure-page.js';
 import { PATHS } from './paths.js';
-import {
-  DONE_SESSION_MS,
-  codeGone,
-  formField,
-  pendingStep,
-  sendPage,
-  sessionRecord,
-  startSession,
-  type VerificationDeps,
-} from './shared.js';
+import { signedInStep, type SignedInStep } from './signed-in-step.js';
+import { DONE_SESSION_MS, codeGone, formField, sendPage, sessionRecord, type VerificationDeps } from './shared.js';
 
-type Step =
-  | {
-      readonly kind: 'ready';
-      readonly session: VerificationSession;
-      readonly record: DeviceCodeRecord;
-      readonly user: UserRecord;
-    }
-  | { readonly kind: 'answered'; readonly reply: FastifyReply };
-
-/** The session's pending code and signed-in user, or the answer when either is missing. */
-async function consentStep(deps: VerificationDeps, request: FastifyRequest, reply: FastifyReply): Promise<Step> {
-  const pending = await pendingStep(deps, request, reply);
-  if (pending.kind === 'answered') return pending;
-  const { session, record } = pending;
-  const now = deps.context.clock.now();
-  const user = session.userId === undefined ? undefined : await deps.context.store.findUserById(session.userId);
-  if (user === undefined || user.disabled || (record.tenant !== 'common' && user.tenant !== record.tenant)) {
-    startSession(
-      deps,
-      request,
-      reply,
-      { recordId: record.id, recordKey: record.deviceCodeHash, expiresAt: session.expiresAt },
-      now,
-    );
-    return { kind: 'answered', reply: reply.redirect(PATHS.signIn, 303) };
+/**
+ * The session's pending code and signed-in user, or the answer when either is missing. A user
+ * who needs a second factor (enrolled, or in a tenant requiring MFA: decided from the store, not
+ * from the session alone) and has not passed it in this session is sent to the MFA step.
+ */
+async function consentStep(
+  deps: VerificationDeps,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): Promise<SignedInStep> {
+  const step = await signedInStep(deps, request, reply);
+  if (step.kind === 'answered') return step;
+  if (step.session.secondFactor !== 'verified') {
+    const need = await secondFactorNeed(deps.context.store, step.user);
+    if (need.kind !== 'none') return { kind: 'answered', reply: reply.redirect(PATHS.mfa, 303) };
   }
-  return { kind: 'ready', session, record, user };
+  return step;
 }
 
 /**

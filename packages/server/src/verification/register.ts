@@ -9,6 +9,9 @@ import { failurePage } from '../views/failure-page.js';
 import { registerCodeEntry } from './code-entry.js';
 import { registerConsent } from './consent.js';
 import { registerDone } from './done.js';
+import { registerMfaEnrol } from './mfa-enrol.js';
+import { registerMfaVerify } from './mfa-verify.js';
+import { mfaSecrets } from '../mfa/secrets.js';
 import { VERIFICATION_LIMITS, type VerificationLimits } from './limits.js';
 import { registerSignIn } from './sign-in.js';
 import { sendPage, type VerificationDeps } from './shared.js';
@@ -29,7 +32,8 @@ function requestForLog(request: FastifyRequest): Record<string, unknown> {
 
 /**
  * Registers the user's side of the device flow as server-rendered pages: `GET/POST /device`
- * (code entry), `GET/POST /device/signin`, `GET/POST /device/consent`, `GET /device/done` and
+ * (code entry), `GET/POST /device/signin`, `GET/POST /device/mfa` (+ `/recovery`, `/enrol`: TOTP),
+ * `GET/POST /device/consent`, `GET /device/done` and
  * `GET /device/style.css`.
  * The routes live in their own encapsulated scope with no-store, CSP and other security headers
  * on every response, a CSRF check before every POST, and query-free request logs.
@@ -71,6 +75,10 @@ export function registerVerification(
     });
     registerCodeEntry(scope, deps);
     registerSignIn(scope, deps);
+    // MFA (TOTP): the boxes seal secrets at rest (mfaEncryptionSecret) and in the session.
+    const secrets = mfaSecrets(context);
+    registerMfaVerify(scope, deps, secrets);
+    registerMfaEnrol(scope, deps, secrets);
     registerConsent(scope, deps);
     registerDone(scope, deps);
     registerStylesheet(scope);

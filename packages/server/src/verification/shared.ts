@@ -5,8 +5,9 @@ import type { SessionCookies, SessionFields, VerificationSession } from '../midd
 import type { DeviceCodeRecord } from '../store/store.js';
 import { alreadyUsedPage } from '../views/already-used-page.js';
 import { codeEntryPage } from '../views/code-entry-page.js';
-import type { SafeHtml } from '../views/html.js';
+import type { Page } from '../views/page.js';
 import type { VerificationLimits } from './limits.js';
+import { pageContext } from './page-language.js';
 import { PATHS } from './paths.js';
 
 /** What every verification step is given. */
@@ -24,9 +25,18 @@ export const FLOW_SESSION_MS = 15 * 60_000;
 /** Lifetime of the session that only remembers how the flow ended. */
 export const DONE_SESSION_MS = 10 * 60_000;
 
-/** Sends an HTML page. */
-export function sendPage(reply: FastifyReply, status: number, page: SafeHtml): FastifyReply {
-  return reply.code(status).type('text/html; charset=utf-8').send(page.toString());
+/**
+ * Sends an HTML page in the request's language (see page-language.ts); the language switcher's
+ * links keep the query parameters in `keep`.
+ */
+export function sendPage(
+  reply: FastifyReply,
+  status: number,
+  page: Page,
+  keep: Readonly<Record<string, string>> = {},
+): FastifyReply {
+  const html = page(pageContext(reply.request, reply, keep));
+  return reply.code(status).type('text/html; charset=utf-8').send(html.toString());
 }
 
 /** A single string field of a parsed form or query (a repeated field counts as absent). */

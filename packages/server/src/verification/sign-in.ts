@@ -1,14 +1,12 @@
 import { findSigningUser } from './user-lookup.js';
 import type { FastifyInstance } from 'fastify';
-import { hashPassword, randomToken, sha256, verifyPassword } from '../crypto.js';
+import { hashPassword, randomToken, verifyPassword } from '../crypto.js';
+import { secondFactorNeed } from '../mfa/policy.js';
 import type { UserRecord } from '../store/store.js';
-import { usernameKey } from '../store/username-key.js';
-import { rateLimitedPage } from '../views/rate-limited-page.js';
 import { signInPage } from '../views/sign-in-page.js';
-import { codeBlockedPage } from '../views/code-blocked-page.js';
-import { recordCodeFailure, recordFailure, retryAfterLimit, type Counter } from './limits.js';
 import { PATHS } from './paths.js';
-import { pendingStep, ENTRY_SESSION_MS, formField, sendPage, startSession, type VerificationDeps } from './shared.js';
+import { pendingStep, formField, sendPage, startSession, type VerificationDeps } from './shared.js';
+import { chargeSignInFailure, rateLimited, signInCounters } from './sign-in-budget.js';
 
 const MAX_USERNAME = 256;
 const MAX_PASSWORD = 1024;
@@ -22,20 +20,11 @@ async function passwordMatches(user: UserRecord | undefined, password: string): 
   return matches && user !== undefined && !user.disabled;
 }
 
-function counters(deps: VerificationDeps, ip: string, tenant: string, username: string): Counter[] {
-  const { signInPerAccount, signInPerIp } = deps.limits;
-  return [
-    { key: `verify:signin:ip:${ip}`, ...signInPerIp },
-    // Hashed: bounded key length, and no usernames in the counters table.
-    { key: `verify:signin:account:${tenant}:${sha256(usernameKey(username))}`, ...signInPerAccount },
-  ];
-}
-
 /**
  * `GET /device/signin` asks for username and password in the code's tenant; `POST` checks them
  * within per-account and per-IP failure budgets. An unknown user, a wrong password and a disabled
  * account get the same page (and the same scrypt work); success rotates the session and binds it
- * to the user, then goes on to consent. Failures also count against the device code itself: the
+ * to the user, then goes on to the second factor (mfa-*.ts) when one is needed, else to consent. Failures also count against the device code itself: the
  * one that uses up its budget denies the code (the device gets `access_denied`) and the page says
  * it was blocked, so a phished or guessed code cannot be used to try passwords.
  */
@@ -55,34 +44,32 @@ export function registerSignIn(scope: FastifyInstance, deps: VerificationDeps): 
     const now = clock.now();
     const username = (formField(request.body, 'username') ?? '').trim().slice(0, MAX_USERNAME);
     const password = formField(request.body, 'password') ?? '';
-    const budget = counters(deps, request.ip, record.tenant, username);
-    const retryAt = await retryAfterLimit(store, budget, now);
-    if (retryAt !== undefined) {
-      void reply.header('retry-after', String(Math.ceil((retryAt - now) / 1000)));
-      return sendPage(reply, 429, rateLimitedPage(retryAt, now));
-    }
+    const budget = signInCounters(deps, request.ip, record.tenant, username);
+    const limited = await rateLimited(deps, reply, budget, now);
+    if (limited !== undefined) return limited;
     const user = username === '' ? undefined : await findSigningUser(deps.context, record.tenant, username);
     const ok = password.length <= MAX_PASSWORD && (await passwordMatches(user, password));
     if (!ok || user === undefined) {
-      await recordFailure(store, budget, now);
-      if ((await recordCodeFailure(store, record, now)) >= deps.limits.signInPerCode.max) {
-        // False when the code was decided or expired meanwhile: no longer pending either way. The
-        // browser starts over with a session bound to no code.
-        await store.denyDeviceCode(record.id, now);
-        request.log.warn({ deviceCodeId: record.id }, 'device code denied: too many failed sign-ins');
-        startSession(deps, request, reply, { expiresAt: now + ENTRY_SESSION_MS }, now);
-        return sendPage(reply, 403, codeBlockedPage());
-      }
+      const blocked = await chargeSignInFailure(deps, request, reply, budget, record, 'sign-ins');
+      if (blocked !== undefined) return blocked;
       const csrf = deps.csrf.token(session);
       return sendPage(reply, 401, signInPage({ csrf, tenant: record.tenant, username, invalid: true }));
     }
+    // A second factor (TOTP, or enrolment when the tenant requires one) comes before consent.
+    const needsSecondFactor = (await secondFactorNeed(store, user)).kind !== 'none';
     startSession(
       deps,
       request,
       reply,
-      { recordId: record.id, recordKey: record.deviceCodeHash, userId: user.id, expiresAt: session.expiresAt },
+      {
+        recordId: record.id,
+        recordKey: record.deviceCodeHash,
+        userId: user.id,
+        expiresAt: session.expiresAt,
+        ...(needsSecondFactor ? { secondFactor: 'pending' as const } : {}),
+      },
       now,
     );
-    return reply.redirect(PATHS.consent, 303);
+    return reply.redirect(needsSecondFactor ? PATHS.mfa : PATHS.consent, 303);
   });
 }

@@ -1,13 +1,16 @@
-import { html, type SafeHtml } from './html.js';
+import { html } from './html.js';
 import { layout } from './layout.js';
-import { messages } from './messages.js';
+import type { Page } from './page.js';
 
 /** Shown when a code this browser already holds was decided meanwhile (a second Allow). */
-export function alreadyUsedPage(): SafeHtml {
-  const t = messages.alreadyUsed;
-  return layout(
-    t.title,
-    html`<h1>${t.title}</h1>
-      <p class="error" role="alert">${t.text}</p>`,
-  );
+export function alreadyUsedPage(): Page {
+  return (context) => {
+    const t = context.t.alreadyUsed;
+    return layout(
+      context,
+      t.title,
+      html`<h1>${t.title}</h1>
+        <p class="error" role="alert">${t.text}</p>`,
+    );
+  };
 }

@@ -1,7 +1,8 @@
 import { PATHS } from '../verification/paths.js';
+import { formatUserCode } from '@devicelogin/protocol';
 import { html, type SafeHtml } from './html.js';
 import { layout } from './layout.js';
-import { messages } from './messages.js';
+import type { Page } from './page.js';
 
 /** What the code entry page shows. */
 export interface CodeEntryView {
@@ -14,32 +15,55 @@ export interface CodeEntryView {
   readonly invalid?: boolean;
 }
 
+/**
+ * A code shown as text and read out grouped: sighted users see `WDJB-MJHT`, screen readers hear
+ * the characters one by one with a pause between groups ("W D J B, M J H T") instead of trying to
+ * pronounce it as a word.
+ */
+export function spokenCode(code: string): SafeHtml {
+  const groups = formatUserCode(code).split('-');
+  return html`<span aria-hidden="true">${groups.join('-')}</span
+    ><span class="sr-only">${groups.map((group) => [...group].join(' ')).join(', ')}</span>`;
+}
+
 /** `GET /device`: the form where the user types (or confirms) the code shown on the device. */
-export function codeEntryPage(view: CodeEntryView): SafeHtml {
-  const t = messages.codeEntry;
-  return layout(
-    t.title,
-    html`<h1>${t.title}</h1>
-      ${view.invalid === true && html`<p class="error" role="alert">${t.invalid}</p>`}
-      <p>${t.intro}</p>
-      ${view.fromLink === true && html`<p class="notice">${t.confirmPrefilled}</p>`}
-      <form method="post" action="${PATHS.codeEntry}">
-        <input type="hidden" name="csrf" value="${view.csrf}" />
-        <label for="user_code">${t.label}</label>
-        <input
-          id="user_code"
-          name="user_code"
-          class="code"
-          type="text"
-          value="${view.code ?? ''}"
-          maxlength="32"
-          autocomplete="off"
-          autocapitalize="characters"
-          spellcheck="false"
-          required
-          autofocus
-        />
-        <div class="actions"><button type="submit">${t.submit}</button></div>
-      </form>`,
-  );
+export function codeEntryPage(view: CodeEntryView): Page {
+  return (context) => {
+    const t = context.t.codeEntry;
+    return layout(
+      context,
+      t.title,
+      html`<h1>${t.title}</h1>
+        ${view.invalid === true && html`<p class="error" role="alert">${t.invalid}</p>`}
+        <p>${t.intro}</p>
+        ${
+          view.fromLink === true &&
+          view.code !== undefined &&
+          html`<p class="notice">
+            ${t.confirmPrefilled}
+            <strong class="code-display">${spokenCode(view.code)}</strong>
+          </p>`
+        }
+        <form method="post" action="${PATHS.codeEntry}">
+          <input type="hidden" name="csrf" value="${view.csrf}" />
+          <label for="user_code">${t.label}</label>
+          <p id="user_code_hint" class="hint">${t.hint}</p>
+          <input
+            id="user_code"
+            name="user_code"
+            class="code"
+            type="text"
+            value="${view.code ?? ''}"
+            maxlength="32"
+            autocomplete="off"
+            autocapitalize="characters"
+            aria-describedby="user_code_hint"
+            spellcheck="false"
+            required
+            autofocus
+          />
+          <div class="actions"><button type="submit">${t.submit}</button></div>
+        </form>`,
+    );
+  };
 }

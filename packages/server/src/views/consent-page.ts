@@ -1,7 +1,7 @@
 import { PATHS } from '../verification/paths.js';
 import { html, type SafeHtml } from './html.js';
 import { layout } from './layout.js';
-import { messages } from './messages.js';
+import type { Page } from './page.js';
 
 /** Where a request came from: the device's (stored at issuance) or this browser's. */
 export interface RequestOrigin {
@@ -23,13 +23,13 @@ export interface ConsentView {
   readonly now: number;
 }
 
-function origin(title: string, rows: readonly (readonly [string, string])[]): SafeHtml {
+function origin(title: string, unknown: string, rows: readonly (readonly [string, string])[]): SafeHtml {
   return html`<h2>${title}</h2>
     <dl>
       ${rows.map(
         ([label, value]) =>
           html`<dt>${label}</dt>
-            <dd>${value === '' ? messages.consent.unknown : value}</dd>`,
+            <dd>${value === '' ? unknown : value}</dd>`,
       )}
     </dl>`;
 }
@@ -37,34 +37,43 @@ function origin(title: string, rows: readonly (readonly [string, string])[]): Sa
 /**
  * `GET /device/consent`, the anti-phishing surface: which application, what it may do, when and
  * from where the code was requested next to this browser's own address and user agent, the
- * warning, and Allow and Deny as equal buttons of one form.
+ * warning (with a note when the device's address is not this browser's), and Allow and Deny as
+ * equal buttons of one form.
  */
-export function consentPage(view: ConsentView): SafeHtml {
-  const t = messages.consent;
-  return layout(
-    t.title,
-    html`<h1>${t.question(view.appName)}</h1>
-      <p class="muted">${t.signedInAs(view.user.displayName, view.user.username)}</p>
-      <p>${t.permissions}</p>
-      <ul>
-        ${view.scopes.map((scope) => html`<li>${t.scopes[scope] ?? scope}</li>`)}
-      </ul>
-      ${origin(t.requested, [
-        [t.when, t.age(view.requestedAt, view.now)],
-        [t.ip, view.device.ip],
-        [t.userAgent, view.device.userAgent],
-      ])}
-      ${origin(t.thisBrowser, [
-        [t.ip, view.browser.ip],
-        [t.userAgent, view.browser.userAgent],
-      ])}
-      <p class="warning" role="alert">${t.warning}</p>
-      <form method="post" action="${PATHS.consent}">
-        <input type="hidden" name="csrf" value="${view.csrf}" />
-        <div class="actions">
-          <button type="submit" name="action" value="deny">${t.deny}</button>
-          <button type="submit" name="action" value="allow">${t.allow}</button>
-        </div>
-      </form>`,
-  );
+export function consentPage(view: ConsentView): Page {
+  return (context) => {
+    const t = context.t.consent;
+    return layout(
+      context,
+      t.title,
+      html`<h1>${t.question(view.appName)}</h1>
+        <p class="muted">${t.signedInAs(view.user.displayName, view.user.username)}</p>
+        <p>${t.permissions}</p>
+        <ul>
+          ${view.scopes.map((scope) => html`<li>${t.scopes[scope] ?? scope}</li>`)}
+        </ul>
+        ${origin(t.requested, t.unknown, [
+          [t.when, t.age(view.requestedAt, view.now)],
+          [t.ip, view.device.ip],
+          [t.userAgent, view.device.userAgent],
+        ])}
+        ${origin(t.thisBrowser, t.unknown, [
+          [t.ip, view.browser.ip],
+          [t.userAgent, view.browser.userAgent],
+        ])}
+        ${
+          view.device.ip !== '' &&
+          view.device.ip !== view.browser.ip &&
+          html`<p class="notice">${t.differentNetwork}</p>`
+        }
+        <p class="warning" role="alert">${t.warning}</p>
+        <form method="post" action="${PATHS.consent}">
+          <input type="hidden" name="csrf" value="${view.csrf}" />
+          <div class="actions">
+            <button type="submit" name="action" value="deny">${t.deny}</button>
+            <button type="submit" name="action" value="allow">${t.allow}</button>
+          </div>
+        </form>`,
+    );
+  };
 }

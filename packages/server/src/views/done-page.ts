@@ -1,15 +1,18 @@
-import { html, type SafeHtml } from './html.js';
+import { html } from './html.js';
 import { layout } from './layout.js';
-import { messages } from './messages.js';
+import type { Page } from './page.js';
 
 /** `GET /device/done`: the end of the flow, after Allow or Deny. */
-export function donePage(outcome: 'approved' | 'denied'): SafeHtml {
-  const t = messages.done;
-  const [title, text] = outcome === 'approved' ? [t.approvedTitle, t.approved] : [t.deniedTitle, t.denied];
-  return layout(
-    title,
-    html`<h1>${title}</h1>
-      <p>${text}</p>
-      <p>${t.close}</p>`,
-  );
+export function donePage(outcome: 'approved' | 'denied'): Page {
+  return (context) => {
+    const t = context.t.done;
+    const [title, text] = outcome === 'approved' ? [t.approvedTitle, t.approved] : [t.deniedTitle, t.denied];
+    return layout(
+      context,
+      title,
+      html`<h1>${title}</h1>
+        <p>${text}</p>
+        <p>${t.close}</p>`,
+    );
+  };
 }

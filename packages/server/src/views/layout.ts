@@ -1,23 +1,36 @@
 import { PATHS } from '../verification/paths.js';
 import { html, type SafeHtml } from './html.js';
-import { messages } from './messages.js';
+import type { PageContext } from './page.js';
 
 /**
  * The document around every page: language, viewport, the site's own stylesheet, no scripts,
- * nothing from elsewhere.
+ * nothing from elsewhere. The language switcher comes after the main content, so the form is
+ * the first thing the keyboard reaches.
  */
-export function layout(title: string, content: SafeHtml): SafeHtml {
+export function layout(context: PageContext, title: string, content: SafeHtml): SafeHtml {
+  const { t } = context;
   return html`<!doctype html>
-    <html lang="${messages.lang}">
+    <html lang="${t.lang}">
       <head>
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <meta name="referrer" content="no-referrer" />
-        <title>${title} – ${messages.product}</title>
+        <title>${title} – ${t.product}</title>
         <link rel="stylesheet" href="${PATHS.stylesheet}" />
       </head>
       <body>
         <main>${content}</main>
+        <footer>
+          <nav aria-label="${t.languageSwitcher}">
+            <ul class="languages">
+              ${context.languages.map((link) =>
+                link.current
+                  ? html`<li><a href="${link.href}" lang="${link.lang}" aria-current="true">${link.name}</a></li>`
+                  : html`<li><a href="${link.href}" lang="${link.lang}" hreflang="${link.lang}">${link.name}</a></li>`,
+              )}
+            </ul>
+          </nav>
+        </footer>
       </body>
     </html>`;
 }

@@ -1,7 +1,7 @@
 import { PATHS } from '../verification/paths.js';
-import { html, type SafeHtml } from './html.js';
+import { html } from './html.js';
 import { layout } from './layout.js';
-import { messages } from './messages.js';
+import type { Page } from './page.js';
 
 /** What the sign-in page shows. */
 export interface SignInView {
@@ -15,38 +15,41 @@ export interface SignInView {
 }
 
 /** `GET /device/signin`: username and password for the code's tenant. */
-export function signInPage(view: SignInView): SafeHtml {
-  const t = messages.signIn;
-  return layout(
-    t.title,
-    html`<h1>${t.title}</h1>
-      ${view.invalid === true && html`<p class="error" role="alert">${t.invalid}</p>`}
-      <p>${t.intro(view.tenant)}</p>
-      <form method="post" action="${PATHS.signIn}">
-        <input type="hidden" name="csrf" value="${view.csrf}" />
-        <label for="username">${t.username}</label>
-        <input
-          id="username"
-          name="username"
-          type="text"
-          value="${view.username ?? ''}"
-          maxlength="256"
-          autocomplete="username"
-          autocapitalize="none"
-          spellcheck="false"
-          required
-          autofocus
-        />
-        <label for="password">${t.password}</label>
-        <input
-          id="password"
-          name="password"
-          type="password"
-          maxlength="1024"
-          autocomplete="current-password"
-          required
-        />
-        <div class="actions"><button type="submit">${t.submit}</button></div>
-      </form>`,
-  );
+export function signInPage(view: SignInView): Page {
+  return (context) => {
+    const t = context.t.signIn;
+    return layout(
+      context,
+      t.title,
+      html`<h1>${t.title}</h1>
+        ${view.invalid === true && html`<p class="error" role="alert">${t.invalid}</p>`}
+        <p>${t.intro(view.tenant)}</p>
+        <form method="post" action="${PATHS.signIn}">
+          <input type="hidden" name="csrf" value="${view.csrf}" />
+          <label for="username">${t.username}</label>
+          <input
+            id="username"
+            name="username"
+            type="text"
+            value="${view.username ?? ''}"
+            maxlength="256"
+            autocomplete="username"
+            autocapitalize="none"
+            spellcheck="false"
+            required
+            autofocus
+          />
+          <label for="password">${t.password}</label>
+          <input
+            id="password"
+            name="password"
+            type="password"
+            maxlength="1024"
+            autocomplete="current-password"
+            required
+          />
+          <div class="actions"><button type="submit">${t.submit}</button></div>
+        </form>`,
+    );
+  };
 }

@@ -57,7 +57,7 @@ describe('errors and exit codes', () => {
     [['frob'], 'unknown command "frob" (commands: tenants, users, clients, keys)', "Run 'devicelogin-admin --help'"],
     [
       ['users'],
-      '"users" needs a command: add, set-password, disable, enable, list',
+      '"users" needs a command: add, set-password, disable, enable, reset-mfa, list',
       "Run 'devicelogin-admin users --help'",
     ],
     [['users', 'remove'], 'unknown command "users remove"', "Run 'devicelogin-admin users --help'"],
@@ -86,7 +86,7 @@ describe('errors and exit codes', () => {
     expect(byFlag.stderr).toBe(
       `devicelogin-admin: Invalid server configuration: sqlitPath is not a known field (in ${config}); did you mean sqlitePath? ` +
         'Known fields: publicUrl, tenants, sqlitePath, deviceCodeTtlSeconds, pollIntervalSeconds, accessTokenTtlSeconds, ' +
-        'refreshTokenTtlSeconds, apiAudience, errorDialect, clients, users, cookieSecret.\n',
+        'refreshTokenTtlSeconds, apiAudience, errorDialect, clients, users, cookieSecret, mfaEncryptionSecret.\n',
     );
     await writeFile(config, JSON.stringify({ tenants: 'contoso' }));
     const byEnv = await fixture.run(['tenants', 'list'], { env: { DEVICELOGIN_CONFIG: config } });

@@ -73,8 +73,7 @@ describe('clients', () => {
       'my-cli',
       '--device-grant',
       '--no-deep-link',
-      '--allowed-scopes',
-      '',
+      '--no-scope-limit',
       '--name',
       'Renamed',
     ]);
@@ -107,9 +106,9 @@ describe('clients', () => {
     ]);
     const table = await fixture.run(['clients', 'list']);
     expect(table.stdout.split('\n')).toStrictEqual([
-      'CLIENT ID  NAME   DEVICE GRANT  DEEP LINK  ALLOWED SCOPES',
-      'alpha      Alpha  yes           yes        openid profile',
-      'zeta       Zeta   yes           no         (any)',
+      'CLIENT ID  NAME   DEVICE GRANT  DEEP LINK  ACCESS TOKEN  REFRESH TOKEN  ALLOWED SCOPES',
+      'alpha      Alpha  yes           yes        default       default        openid profile',
+      'zeta       Zeta   yes           no         default       default        (any)',
       '',
     ]);
     const json = JSON.parse((await fixture.run(['clients', 'list', '--json'])).stdout) as { clientId: string }[];

@@ -83,12 +83,12 @@ describe('tenants list', () => {
     const json = await fixture.run(['tenants', 'list', '--json', '--tenants', 'contoso']);
     expect(json.code).toBe(0);
     expect(JSON.parse(json.stdout)).toStrictEqual([
-      { tenant: 'contoso', tid: tenantId('contoso'), configured: true, users: 0, disabledUsers: 0 },
-      { tenant: 'fabrikam', tid: tenantId('fabrikam'), configured: false, users: 1, disabledUsers: 0 },
+      { tenant: 'contoso', tid: tenantId('contoso'), configured: true, users: 0, disabledUsers: 0, mfa: 'optional' },
+      { tenant: 'fabrikam', tid: tenantId('fabrikam'), configured: false, users: 1, disabledUsers: 0, mfa: 'optional' },
     ]);
     const table = await fixture.run(['tenants', 'list', '--tenants', 'contoso,fabrikam']);
     expect(table.stdout).toMatch(
-      /^TENANT\s+CONFIGURED\s+USERS\s+DISABLED\s+TID\ncontoso\s+yes\s+0\s+0\s+[0-9a-f-]{36}\nfabrikam\s+yes\s+1/,
+      /^TENANT\s+CONFIGURED\s+USERS\s+DISABLED\s+MFA\s+TID\ncontoso\s+yes\s+0\s+0\s+optional\s+[0-9a-f-]{36}\nfabrikam\s+yes\s+1/,
     );
   });
 });

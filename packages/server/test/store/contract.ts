@@ -4,6 +4,7 @@
  * PostgreSQL. Each test gets a fresh, empty store from `open` and disposes of it afterwards.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { clientPolicyContract } from './contract-client-policy.js';
 import { deviceCodeContract } from './contract-device-codes.js';
 import { directoryContract } from './contract-directory.js';
 import {
@@ -15,6 +16,7 @@ import {
   type StoreFixture,
 } from './contract-fixtures.js';
 import { refreshTokenContract } from './contract-refresh-tokens.js';
+import { mfaContract } from './contract-mfa.js';
 
 export type { OpenStore, StoreFixture } from './contract-fixtures.js';
 
@@ -42,6 +44,8 @@ export function runStoreContract(name: string, open: OpenStore): void {
     deviceCodeContract(fixture);
     refreshTokenContract(fixture);
     directoryContract(fixture);
+    mfaContract(fixture);
+    clientPolicyContract(fixture);
     lifecycleContract(fixture);
   });
 }

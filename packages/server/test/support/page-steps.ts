@@ -1,13 +1,14 @@
 /**
  * The user's side of the device flow over real HTTP: a {@link BrowserSession} walks the
- * verification pages (code entry, sign-in, consent, done) as a person would. Shared by the
+ * verification pages (code entry, sign-in, TOTP when asked, consent, done) as a person would. Shared by the
  * verification tests (through verification/steps.ts) and the test server's `signInAndApprove`.
  * Every step checks the page it reached and otherwise throws a {@link PageStepError} naming the
  * step, the status, the redirect and the page's error message.
  */
 import { PATHS } from '../../src/verification/paths.js';
-import { messages } from '../../src/views/messages.js';
+import { en as messages } from '../../src/views/i18n/en.js';
 import type { BrowserSession, PageResponse } from './browser-session.js';
+import { manualKeyOf, recoveryCodesOf, totpCode } from './totp.js';
 
 /** Who signs in on the sign-in page. */
 export interface Credentials {
@@ -74,17 +75,61 @@ export async function enterCode(browser: BrowserSession, code: string): Promise<
   return browser.submit(form, { user_code: code });
 }
 
-/** Enters the code and signs in as `user`; returns the consent page (or throws naming the step). */
-export async function reachConsent(browser: BrowserSession, code: string, user: Credentials): Promise<PageResponse> {
+// --- MFA (TOTP) step ---
+/** How {@link reachConsent} passes the TOTP step after the password, when asked to. */
+export interface TotpStep {
+  /** The server's time (its fake clock): codes are computed for it. */
+  readonly now: () => number;
+  /** The enrolled user's base32 secret; absent when the user enrols (the key is read from the page). */
+  readonly secret?: string;
+  /** Called after an enrolment with the key read from the page and the recovery codes shown. */
+  readonly onEnrolled?: (enrolment: { readonly secret: string; readonly recoveryCodes: readonly string[] }) => void;
+}
+
+/**
+ * Passes the MFA page reached after the password: types the current code for `totp.secret` on the
+ * verification page, or, on the enrolment page, reads the manual key, confirms with its code and
+ * continues past the recovery codes. Returns the consent page (or throws naming the step).
+ */
+export async function passTotp(browser: BrowserSession, page: PageResponse, totp: TotpStep): Promise<PageResponse> {
+  const toConsent = { status: 200, actions: [PATHS.consent] } as const;
+  if (page.actions[0] === PATHS.mfa) {
+    if (totp.secret === undefined)
+      throw new PageStepError('the MFA page asks for a code but no secret was given', page);
+    const code = totpCode(totp.secret, totp.now());
+    return expectPage(await browser.submit(page, { code }), `POST ${PATHS.mfa} (consent page)`, toConsent);
+  }
+  expectPage(page, `after the password (enrolment page)`, { status: 200, actions: [PATHS.mfaEnrol] });
+  const secret = manualKeyOf(page.html);
+  const codes = expectPage(
+    await browser.submit(page, { code: totpCode(secret, totp.now()) }),
+    `POST ${PATHS.mfaEnrol} (recovery codes page)`,
+    { status: 200, actions: [PATHS.consent] },
+  );
+  totp.onEnrolled?.({ secret, recoveryCodes: recoveryCodesOf(codes.html) });
+  return expectPage(await browser.get(PATHS.consent), `GET ${PATHS.consent} after the recovery codes`, toConsent);
+}
+
+/**
+ * Enters the code and signs in as `user`; with `totp`, passes the TOTP step (verification or
+ * enrolment) too. Returns the consent page (or throws naming the step).
+ */
+export async function reachConsent(
+  browser: BrowserSession,
+  code: string,
+  user: Credentials,
+  totp?: TotpStep,
+): Promise<PageResponse> {
   const signIn = expectPage(await enterCode(browser, code), `POST ${PATHS.codeEntry} with the code (sign-in page)`, {
     status: 200,
     actions: [PATHS.signIn],
   });
-  return expectPage(
-    await browser.submit(signIn, { username: user.username, password: user.password }),
-    `POST ${PATHS.signIn} as ${user.username} (consent page)`,
-    { status: 200, actions: [PATHS.consent] },
-  );
+  const afterPassword = await browser.submit(signIn, { username: user.username, password: user.password });
+  if (totp !== undefined) return passTotp(browser, afterPassword, totp);
+  return expectPage(afterPassword, `POST ${PATHS.signIn} as ${user.username} (consent page)`, {
+    status: 200,
+    actions: [PATHS.consent],
+  });
 }
 
 /** Presses Allow or Deny on the consent page; returns the done page (or throws). */

@@ -4,7 +4,7 @@ import { fakeClock, type FakeClock } from '@devicelogin/test-utils';
 import { buildApp, openSqliteStore, type BuildOptions, type BuiltApp, type ServerConfig } from '@devicelogin/server';
 import { userCodeHash } from '../../src/crypto.js';
 import { BrowserSession, type PageResponse } from './browser-session.js';
-import { PageStepError, decide, reachConsent } from './page-steps.js';
+import { PageStepError, decide, reachConsent, type TotpStep } from './page-steps.js';
 
 /** A free TCP port on 127.0.0.1 (the server's public URL must be known before it is built). */
 export async function freePort(): Promise<number> {
@@ -37,6 +37,11 @@ export interface PagesVisit {
 export interface SignInAndApproveOptions {
   /** Allow (default) or Deny on the consent page. */
   readonly allow?: boolean;
+  /**
+   * Pass a TOTP step after the password (enrolment, or a code for `totp.secret`); default none:
+   * the consent page must follow the password.
+   */
+  readonly totp?: TotpStep;
 }
 
 /** The browser's user agent in {@link TestServer.signInAndApprove}. */
@@ -60,7 +65,8 @@ export interface TestServer extends BuiltApp {
   deny(userCode: string): Promise<void>;
   /**
    * The user's side through the real pages over HTTP, with a fresh cookie jar: `GET /device`,
-   * enter `userCode`, sign in as {@link USER} with its password, Allow (or Deny with
+   * enter `userCode`, sign in as {@link USER} with its password, with `totp` pass the TOTP step
+   * (enrolment or code; page-steps.ts `passTotp`), Allow (or Deny with
    * `allow: false`) on the consent page, reach the done page. Then the store must hold the
    * decision (approved for the test user with the requested scopes, or denied).
    * Needs a plain-http `url` (not the `https` option: this process does not trust the local CA).
@@ -88,9 +94,11 @@ export interface TestServerOptions {
    * then both `https://127.0.0.1:<port>`, and `publicScheme` is ignored.
    */
   readonly https?: BuildOptions['https'];
+  /** SQLite file for the store (e.g. one `devicelogin-admin` also writes); default `:memory:`. */
+  readonly sqlitePath?: string;
 }
 
-/** Starts the server on 127.0.0.1 with an in-memory SQLite store and a fake clock. */
+/** Starts the server on 127.0.0.1 with an in-memory (or `sqlitePath`) SQLite store and a fake clock. */
 export async function startTestServer(
   config: Partial<ServerConfig> = {},
   options: TestServerOptions = {},
@@ -107,7 +115,7 @@ export async function startTestServer(
       users: [USER],
       ...config,
     },
-    store: openSqliteStore({ path: ':memory:' }),
+    store: openSqliteStore({ path: options.sqlitePath ?? ':memory:' }),
     clock,
     ...(options.logger === undefined ? {} : { logger: options.logger }),
     ...(options.https === undefined ? {} : { https: options.https }),
@@ -132,16 +140,22 @@ export async function startTestServer(
       const ok = await built.context.store.denyDeviceCode((await find(userCode)).id, clock.now());
       if (!ok) throw new Error('deny refused');
     },
-    signInAndApprove: (userCode, { allow = true } = {}) => answerThroughPages(built, url, userCode, allow),
+    signInAndApprove: (userCode, { allow = true, totp } = {}) => answerThroughPages(built, url, userCode, allow, totp),
     signInAndDeny: (userCode) => answerThroughPages(built, url, userCode, false),
     close: () => built.app.close(),
   };
 }
 
 /** {@link TestServer.signInAndApprove}: drives the pages, then checks the store holds the decision. */
-async function answerThroughPages(built: BuiltApp, url: string, userCode: string, allow: boolean): Promise<PagesVisit> {
+async function answerThroughPages(
+  built: BuiltApp,
+  url: string,
+  userCode: string,
+  allow: boolean,
+  totp?: TotpStep,
+): Promise<PagesVisit> {
   const browser = new BrowserSession(url, { userAgent: TEST_BROWSER_AGENT });
-  const consent = await reachConsent(browser, userCode, USER);
+  const consent = await reachConsent(browser, userCode, USER, totp);
   const done = await decide(browser, consent, allow ? 'allow' : 'deny');
   const { store } = built.context;
   const record = await store.findDeviceCodeByUserCode(userCodeHash(userCode));

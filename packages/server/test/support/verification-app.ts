@@ -10,7 +10,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import formbody from '@fastify/formbody';
 import cookie from '@fastify/cookie';
 import { fakeClock, type FakeClock } from '@devicelogin/test-utils';
-import { resolveServerConfig } from '../../src/config/defaults.js';
+import { resolveServerConfig, type ServerConfig } from '../../src/config/defaults.js';
 import type { ServerContext } from '../../src/context.js';
 import { hashPassword, randomToken, sha256, userCodeHash } from '../../src/crypto.js';
 import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
@@ -50,6 +50,8 @@ export interface VerificationAppOptions {
   readonly limits?: VerificationLimits;
   /** Wraps the SQLite store the pages get (e.g. to make a method fail). */
   readonly wrapStore?: (store: Store) => Store;
+  /** Configuration on top of the test's (two tenants, a random `mfaEncryptionSecret`). */
+  readonly config?: Partial<ServerConfig>;
 }
 
 /** Builds, seeds and starts the app. */
@@ -57,7 +59,12 @@ export async function startVerificationApp(options: VerificationAppOptions = {})
   const lines: string[] = [];
   const clock = fakeClock(Date.now());
   const store = openSqliteStore({ path: ':memory:' });
-  const config = resolveServerConfig({ publicUrl: 'http://127.0.0.1', tenants: ['contoso', 'fabrikam'] });
+  const config = resolveServerConfig({
+    publicUrl: 'http://127.0.0.1',
+    tenants: ['contoso', 'fabrikam'],
+    mfaEncryptionSecret: randomBytes(32).toString('base64url'),
+    ...options.config,
+  });
   const context: ServerContext = {
     config,
     store: options.wrapStore?.(store) ?? store,

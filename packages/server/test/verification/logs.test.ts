@@ -2,6 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { assertNoSecretsIn } from '@devicelogin/test-utils';
 import { startVerificationApp, USER, type VerificationApp } from '../support/verification-app.js';
 import { browserOn } from './steps.js';
+import { manualKeyOf, recoveryCodesOf, totpCode } from '../support/totp.js';
+import { afterPassword, postRecovery, postTotp } from './mfa-steps.js';
 
 let server: VerificationApp | undefined;
 afterEach(async () => {
@@ -41,6 +43,43 @@ describe('logs', () => {
     expect(logs).toContain('"path":"/device/consent"');
     assertNoSecretsIn(logs, [...secrets]);
     expect(logs).not.toMatch(/user_code|password|cookie|csrf/i);
+  });
+
+  it('never contain a TOTP secret, a TOTP code or a recovery code (enrolment, wrong code, recovery)', async () => {
+    server = await startVerificationApp();
+    await server.store.setTenantPolicy({ tenant: 'contoso', mfaRequired: true });
+    // Enrolment: the key from the page, a wrong code, then the right one; the recovery codes shown.
+    const enrolment = await afterPassword(server);
+    const secret = manualKeyOf(enrolment.page.html);
+    const now = server.clock.now();
+    const wrongCode = totpCode(secret, now, 4);
+    const enrolCode = totpCode(secret, now);
+    await enrolment.browser.post('/device/mfa/enrol', { csrf: enrolment.page.csrf ?? '', code: wrongCode });
+    const shown = await enrolment.browser.post('/device/mfa/enrol', {
+      csrf: enrolment.page.csrf ?? '',
+      code: enrolCode,
+    });
+    const recoveryCodes = recoveryCodesOf(shown.html);
+    expect(recoveryCodes).toHaveLength(10);
+    // Verification: a replayed code, a wrong recovery code, a right recovery code, a right TOTP code.
+    server.clock.advance(30_000);
+    const nextCode = totpCode(secret, server.clock.now());
+    const later = await afterPassword(server, '198.51.100.20');
+    await postTotp(later.browser, later.page, enrolCode);
+    await postRecovery(later.browser, later.page, 'zzzz-zzzz-zzzz-zzzz');
+    expect((await postRecovery(later.browser, later.page, recoveryCodes[0] ?? '')).location).toBe('/device/consent');
+    const third = await afterPassword(server, '198.51.100.21');
+    expect((await postTotp(third.browser, third.page, nextCode)).location).toBe('/device/consent');
+    const sealed = (await server.store.findTotpEnrolment(server.user.id))?.sealedSecret ?? '';
+
+    const logs = server.logs();
+    expect(logs).toContain('"path":"/device/mfa"');
+    expect(logs).toContain('TOTP enrolled');
+    expect(logs).toContain('second factor passed');
+    const grouped = secret.match(/.{4}/g)?.join(' ') ?? '';
+    assertNoSecretsIn(logs, [secret, grouped, sealed, 'zzzz-zzzz-zzzz-zzzz', ...recoveryCodes]);
+    for (const code of [wrongCode, enrolCode, nextCode]) expect(logs).not.toMatch(new RegExp(`[":=]${code}\\b`));
+    expect(logs).not.toMatch(/recovery_code|"code"|totpEnrolment|otpauth|secret/i);
   });
 
   it('a failing store gives the HTML failure page (500, same headers) and logs no code', async () => {

@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { sha256 } from '../../crypto.js';
 import { OAuthError, oauthErrors } from '../../errors.js';
 import { issueTokens } from '../../tokens/issue.js';
+import { tokenLifetimes } from '../../tokens/lifetimes.js';
+import { requireAllowedScopes, requireClient, requireDeviceGrant } from '../client-checks.js';
 import type { Grant } from './grant.js';
 import { PollTracker } from './poll-tracker.js';
 
@@ -18,7 +20,8 @@ const SLOW_DOWN = new OAuthError(400, 'slow_down', 'Polling too often: wait long
  * The device code grant (RFC 8628 §3.4–3.5). Accepts the RFC's URN and MSAL's `device_code`.
  * Pending: reads only (no write, no signing). Approved: one conditional write consumes the code
  * and the tokens are minted once. Replay of a consumed code revokes everything issued from it.
- * Expiry is checked in every state.
+ * Expiry is checked in every state. At pick-up the client's current policy applies (device grant
+ * on, scopes still allowed, its token lifetimes); pending polls do not read it.
  */
 export function deviceCodeGrant(): Grant {
   const tracker = new PollTracker();
@@ -56,6 +59,11 @@ export function deviceCodeGrant(): Grant {
           throw new OAuthError(400, 'access_denied', 'The user declined the sign-in.');
         case 'approved': {
           tracker.forget(record.id);
+          // The client's policy now, not when the code was issued: switched off or narrowed since,
+          // the code gets no tokens (it stays unconsumed and expires).
+          const client = await requireClient(context, clientId);
+          requireDeviceGrant(client);
+          requireAllowedScopes(client, (record.grantedScope ?? record.scope).split(' '));
           const grantId = randomUUID();
           const consumed = await store.consumeDeviceCode(record.id, grantId, now);
           if (consumed === undefined) throw oauthErrors.invalidGrant('The device code was already redeemed.');
@@ -68,6 +76,7 @@ export function deviceCodeGrant(): Grant {
             scope: consumed.grantedScope ?? consumed.scope,
             clientInfo: form['client_info'] === '1',
             grantId,
+            lifetimes: tokenLifetimes(context.config, client),
           });
         }
       }

@@ -1,6 +1,8 @@
 import { randomToken, sha256 } from '../../crypto.js';
 import { OAuthError, oauthErrors } from '../../errors.js';
 import { issueTokens } from '../../tokens/issue.js';
+import { tokenLifetimes } from '../../tokens/lifetimes.js';
+import { requireAllowedScopes, requireClient, requireDeviceGrant } from '../client-checks.js';
 import type { Grant } from './grant.js';
 
 /** Scopes about the sign-in itself: always re-grantable with a refresh token. */
@@ -10,7 +12,9 @@ const OIDC_SCOPES: ReadonlySet<string> = new Set(['openid', 'profile', 'email', 
  * The refresh token grant (RFC 6749 §6) for public clients: every use rotates the token; a
  * rotated or revoked token presented again revokes its whole family (RFC 9700 §4.14.2). A dead
  * token answers `invalid_grant` with `suberror: bad_token`, the only form on which msal-node
- * raises InteractionRequiredAuthError.
+ * raises InteractionRequiredAuthError. The client's policy is read at every refresh: device grant
+ * off → `unauthorized_client`; a scope no longer allowed → `invalid_scope`; its lifetimes apply to
+ * the new access and refresh tokens (each rotation gets at most the client's refresh lifetime).
  */
 export function refreshTokenGrant(): Grant {
   return {
@@ -43,6 +47,15 @@ export function refreshTokenGrant(): Grant {
           );
         }
       }
+      // A narrower request gets narrower tokens; the session keeps its refresh capability.
+      const scope = requested.length === 0 ? existing.scope : narrowedScope(requested, granted);
+      // Per-client policy, read now: every session here was started by the device code grant, so
+      // switching it off also stops its refreshes; narrowed scopes and shorter lifetimes apply
+      // from the next refresh on. Checked before rotating: a refused token stays as it was.
+      const client = await requireClient(context, clientId);
+      requireDeviceGrant(client);
+      requireAllowedScopes(client, scope.split(' '));
+      const lifetimes = tokenLifetimes(config, client);
       const now = clock.now();
       const next = randomToken(32);
       const rotation = await store.rotateRefreshToken(
@@ -56,7 +69,7 @@ export function refreshTokenGrant(): Grant {
           subject: previous.subject,
           scope: previous.scope,
           createdAt: now,
-          expiresAt: now + config.refreshTokenTtlSeconds * 1000,
+          expiresAt: now + lifetimes.refreshTokenSeconds * 1000,
         }),
         now,
       );
@@ -70,8 +83,6 @@ export function refreshTokenGrant(): Grant {
         await store.revokeFamily(previous.familyId, now);
         throw oauthErrors.invalidGrant('The user account is not available.', 'bad_token');
       }
-      // A narrower request gets narrower tokens; the session keeps its refresh capability.
-      const scope = requested.length === 0 ? previous.scope : narrowedScope(requested, granted);
       return issueTokens(context, {
         tenant: previous.tenant,
         clientId,
@@ -80,6 +91,7 @@ export function refreshTokenGrant(): Grant {
         clientInfo: form['client_info'] === '1',
         grantId: previous.grantId,
         rotatedRefreshToken: next,
+        lifetimes,
       });
     },
   };

@@ -48,10 +48,14 @@ export class SqliteDirectory {
     this.#usersOf = db.prepare<[string], UserRow>('SELECT * FROM users WHERE tenant = ? ORDER BY username_key');
     this.#client = db.prepare<[string], ClientRow>('SELECT * FROM clients WHERE client_id = ?');
     this.#upsertClient = db.prepare<Params>(`
-      INSERT INTO clients (client_id, name, allowed_scopes, device_grant_enabled, deep_link_enabled)
-      VALUES (@clientId, @name, @allowedScopes, @deviceGrantEnabled, @deepLinkEnabled)
+      INSERT INTO clients (client_id, name, allowed_scopes, device_grant_enabled, deep_link_enabled,
+        access_token_lifetime_seconds, refresh_token_lifetime_seconds)
+      VALUES (@clientId, @name, @allowedScopes, @deviceGrantEnabled, @deepLinkEnabled,
+        @accessTokenLifetimeSeconds, @refreshTokenLifetimeSeconds)
       ON CONFLICT (client_id) DO UPDATE SET name = excluded.name, allowed_scopes = excluded.allowed_scopes,
-        device_grant_enabled = excluded.device_grant_enabled, deep_link_enabled = excluded.deep_link_enabled`);
+        device_grant_enabled = excluded.device_grant_enabled, deep_link_enabled = excluded.deep_link_enabled,
+        access_token_lifetime_seconds = excluded.access_token_lifetime_seconds,
+        refresh_token_lifetime_seconds = excluded.refresh_token_lifetime_seconds`);
     this.#clients = db.prepare<[], ClientRow>('SELECT * FROM clients ORDER BY client_id');
     // rowid breaks ties between keys created in the same millisecond: the later insert is newer.
     this.#keys = db.prepare<[], SigningKeyRow>('SELECT * FROM signing_keys ORDER BY created_at DESC, rowid DESC');
@@ -91,7 +95,7 @@ export class SqliteDirectory {
     return row === undefined ? undefined : clientFromRow(row);
   }
 
-  /** Inserts or replaces the client with `client.clientId`. */
+  /** Inserts or replaces the client with `client.clientId` (absent lifetimes are stored as NULL). */
   upsertClient(client: ClientRecord): void {
     this.#upsertClient.run(clientParams(client));
   }

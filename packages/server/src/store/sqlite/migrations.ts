@@ -110,6 +110,46 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX counters_window_end ON counters (window_end);
     `,
   },
+  // --- Per-client token lifetimes (device-code policy) ---
+  {
+    version: 2,
+    name: 'client token lifetimes',
+    // NULL = the server's default lifetime; existing clients keep it.
+    sql: `
+      ALTER TABLE clients ADD COLUMN access_token_lifetime_seconds INTEGER
+        CHECK (access_token_lifetime_seconds IS NULL OR access_token_lifetime_seconds > 0);
+      ALTER TABLE clients ADD COLUMN refresh_token_lifetime_seconds INTEGER
+        CHECK (refresh_token_lifetime_seconds IS NULL OR refresh_token_lifetime_seconds > 0);
+    `,
+  },
+  // --- MFA: tenant policy, TOTP enrolments, recovery codes ---
+  {
+    version: 3,
+    name: 'mfa totp',
+    // Secrets are sealed by the server before they get here (mfa/secret-box.ts); recovery codes
+    // are SHA-256 hashes. A user's enrolment and codes go with the user.
+    sql: `
+      CREATE TABLE tenant_policies (
+        tenant TEXT PRIMARY KEY,
+        mfa_required INTEGER NOT NULL CHECK (mfa_required IN (0, 1))
+      ) STRICT;
+
+      CREATE TABLE totp_enrolments (
+        user_id TEXT PRIMARY KEY REFERENCES users (id) ON DELETE CASCADE,
+        sealed_secret TEXT NOT NULL,
+        enrolled_at INTEGER NOT NULL,
+        last_used_step INTEGER NOT NULL,
+        last_used_at INTEGER
+      ) STRICT;
+
+      CREATE TABLE totp_recovery_codes (
+        user_id TEXT NOT NULL REFERENCES totp_enrolments (user_id) ON DELETE CASCADE,
+        code_hash TEXT NOT NULL,
+        used_at INTEGER,
+        PRIMARY KEY (user_id, code_hash)
+      ) STRICT;
+    `,
+  },
 ];
 
 /**

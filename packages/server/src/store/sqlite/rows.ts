@@ -71,6 +71,9 @@ export interface ClientRow {
   readonly allowed_scopes: string;
   readonly device_grant_enabled: number;
   readonly deep_link_enabled: number;
+  /** Migration 2; NULL = the server default. */
+  readonly access_token_lifetime_seconds: number | null;
+  readonly refresh_token_lifetime_seconds: number | null;
 }
 
 /** A `signing_keys` row. */
@@ -191,6 +194,13 @@ export function clientFromRow(row: ClientRow): ClientRecord {
     allowedScopes: row.allowed_scopes,
     deviceGrantEnabled: row.device_grant_enabled !== 0,
     deepLinkEnabled: row.deep_link_enabled !== 0,
+    // Absent rather than undefined: a client without overrides has no such keys.
+    ...(row.access_token_lifetime_seconds === null
+      ? {}
+      : { accessTokenLifetimeSeconds: row.access_token_lifetime_seconds }),
+    ...(row.refresh_token_lifetime_seconds === null
+      ? {}
+      : { refreshTokenLifetimeSeconds: row.refresh_token_lifetime_seconds }),
   };
 }
 
@@ -202,6 +212,8 @@ export function clientParams(client: ClientRecord): Params {
     allowedScopes: client.allowedScopes,
     deviceGrantEnabled: client.deviceGrantEnabled ? 1 : 0,
     deepLinkEnabled: client.deepLinkEnabled ? 1 : 0,
+    accessTokenLifetimeSeconds: orNull(client.accessTokenLifetimeSeconds),
+    refreshTokenLifetimeSeconds: orNull(client.refreshTokenLifetimeSeconds),
   };
 }
 

@@ -15,6 +15,7 @@ import type { Store } from '../store.js';
 import { SqliteCounters } from './counters.js';
 import { SqliteDeviceCodes } from './device-codes.js';
 import { SqliteDirectory } from './directory.js';
+import { SqliteMfa } from './mfa.js';
 import { migrate } from './migrations.js';
 import { SqliteRefreshTokens } from './refresh-tokens.js';
 
@@ -59,6 +60,7 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
     tokens: SqliteRefreshTokens;
     directory: SqliteDirectory;
     counters: SqliteCounters;
+    mfa: SqliteMfa;
   };
   try {
     db.pragma('journal_mode = WAL');
@@ -72,12 +74,13 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
       tokens: new SqliteRefreshTokens(db),
       directory: new SqliteDirectory(db),
       counters: new SqliteCounters(db),
+      mfa: new SqliteMfa(db),
     };
   } catch (error) {
     db.close();
     throw error;
   }
-  const { codes, tokens, directory, counters } = parts;
+  const { codes, tokens, directory, counters, mfa } = parts;
 
   return {
     path: options.path,
@@ -104,6 +107,16 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
     upsertClient: (client) => run(() => directory.upsertClient(client)),
     listClients: () => run(() => directory.listClients()),
 
+    // --- MFA (migration 3) ---
+    findTenantPolicy: (tenant) => run(() => mfa.findTenantPolicy(tenant)),
+    setTenantPolicy: (policy) => run(() => mfa.setTenantPolicy(policy)),
+    findTotpEnrolment: (userId) => run(() => mfa.findEnrolment(userId)),
+    enrolTotp: (enrolment, codeHashes) => run(() => mfa.enrol(enrolment, codeHashes)),
+    useTotpStep: (userId, step, at) => run(() => mfa.useStep(userId, step, at)),
+    consumeRecoveryCode: (userId, codeHash, at) => run(() => mfa.useRecoveryCode(userId, codeHash, at)),
+    countRecoveryCodes: (userId) => run(() => mfa.countRecoveryCodes(userId)),
+    deleteTotpEnrolment: (userId) => run(() => mfa.deleteEnrolment(userId)),
+
     signingKeys: () => run(() => directory.signingKeys()),
     addSigningKey: (key) => run(() => directory.addSigningKey(key)),
     retireSigningKey: (kid, at) => run(() => directory.retireSigningKey(kid, at)),
@@ -117,6 +130,10 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
         const deleted = codes.purgeExpired(before) + tokens.purgeExpired(before);
         counters.purgeEnded(before);
         return deleted;
+      }),
+    ping: () =>
+      run(() => {
+        db.prepare('SELECT 1').get();
       }),
     close: () =>
       run(() => {

@@ -1,32 +1,31 @@
-/**
- * Every string the verification pages show, in one catalogue (English for now). A translation
- * is another object of type {@link Messages}; values are plain text, escaped by the views.
+import { plural, utcTime } from './format.js';
+
+/*
+ * The English catalogue: every string the verification pages show. Other languages are objects
+ * of type {@link Messages} (see fr.ts); values are plain text, escaped by the views. A test
+ * (test/verification/i18n.test.ts) fails when a key is missing or left untranslated.
  */
-
-function plural(n: number, one: string, many: string): string {
-  return `${n} ${n === 1 ? one : many}`;
-}
-
-/** `2026-01-01 10:15 UTC`. */
-function utcTime(at: number): string {
-  return `${new Date(at).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
-}
 
 /** Scopes in plain words; a scope not listed is shown as it is. */
 const SCOPES: Readonly<Record<string, string>> = {
   openid: 'Sign you in',
   profile: 'See your basic profile',
+  email: 'See your email address',
   offline_access: 'Stay signed in (refresh tokens)',
 };
 
-/** The English catalogue. */
-export const messages = {
+/** The English catalogue, the reference every translation must match key for key. */
+export const en = {
   lang: 'en',
+  /** The language's own name, for the switcher. */
+  languageName: 'English',
+  languageSwitcher: 'Language',
   product: 'Device sign-in',
   codeEntry: {
     title: 'Enter code',
     intro: 'Enter the code displayed on your app or device.',
     label: 'Code',
+    hint: 'Upper or lower case, with or without the dash.',
     submit: 'Next',
     confirmPrefilled:
       'This code came with the link you opened. Check that it matches the code shown on your device, then select Next.',
@@ -50,11 +49,45 @@ export const messages = {
     submit: 'Sign in',
     invalid: 'Your username or password is incorrect.',
   },
+  // --- MFA (TOTP) pages ---
+  mfa: {
+    title: 'Enter your verification code',
+    intro: 'Open your authenticator app and enter the 6-digit code it shows for this account.',
+    codeLabel: 'Verification code',
+    codeHint: '6 digits, from your authenticator app.',
+    submit: 'Verify',
+    invalid:
+      'That code didn’t work. Enter the code your authenticator app shows now, or use one of your recovery codes.',
+    recoveryToggle: 'Use a recovery code instead',
+    recoveryLabel: 'Recovery code',
+    recoveryHint: 'One of the codes you saved when you set up your authenticator app. Each one works only once.',
+    recoverySubmit: 'Use recovery code',
+  },
+  mfaEnrol: {
+    title: 'Set up an authenticator app',
+    intro: (tenant: string): string =>
+      `Your organisation (${tenant}) requires a second step when you sign in. Set up an authenticator app now: you will need it every time you sign in.`,
+    scan: 'Scan this QR code with your authenticator app.',
+    qrLabel: 'QR code to set up your authenticator app',
+    manual: 'Or type this key into the app (time-based, 6 digits, every 30 seconds):',
+    keyLabel: 'Key',
+    codeLabel: 'Enter the 6-digit code the app now shows',
+    submit: 'Confirm',
+    invalid: 'That code didn’t match. Check that your phone’s clock is right, then enter the code the app shows now.',
+  },
+  recoveryCodes: {
+    title: 'Save your recovery codes',
+    intro:
+      'If you lose your phone, each of these codes lets you sign in once instead of a code from the app. They are shown only now: print them or keep them in a password manager.',
+    listLabel: 'Recovery codes',
+    continue: 'I have saved them, continue',
+  },
   consent: {
     title: 'Approve sign-in?',
     question: (app: string): string => `Are you trying to sign in to ${app}?`,
     signedInAs: (displayName: string, username: string): string => `Signed in as ${displayName} (${username}).`,
     permissions: 'If you allow, it will be able to:',
+    code: 'Code',
     scopes: SCOPES,
     requested: 'The sign-in was requested',
     thisBrowser: 'This browser',
@@ -67,6 +100,8 @@ export const messages = {
       const ago = minutes === 0 ? 'less than a minute ago' : `${plural(minutes, 'minute', 'minutes')} ago`;
       return `${ago} (${utcTime(at)})`;
     },
+    differentNetwork:
+      'The device that asked for this sign-in is on a different network than this browser. That is expected for a server, a container or a phone on mobile data; if you did not start this sign-in yourself, select Deny.',
     warning: 'Only continue if you started this sign-in on a device in front of you.',
     allow: 'Allow',
     deny: 'Deny',
@@ -98,5 +133,5 @@ export const messages = {
   },
 };
 
-/** The shape a translation of {@link messages} must have. */
-export type Messages = typeof messages;
+/** The shape every catalogue has: {@link en}'s keys, with the same function signatures. */
+export type Messages = typeof en;
