@@ -18,7 +18,6 @@ import {
   TimeoutError,
 } from '../errors.js';
 import { validateReturnedIdToken, type JwksCache } from '../id-token.js';
-import { loadJose } from '../jose.js';
 import { buildResult, type AuthenticationResult } from '../result.js';
 import type { OperationContext } from './operation.js';
 import { redeemRefreshToken } from './refresh.js';
@@ -89,9 +88,8 @@ export async function acquireTokenSilently(
   });
   const idToken = (): SerializedCredential | undefined =>
     cache.findIdToken(home, environment, config.clientId, realm)?.value;
-  const jose = await loadJose();
   const serveCached = (entry: Keyed<SerializedCredential>): AuthenticationResult =>
-    cachedResult(jose, entry.value, idToken(), account.value, config.authority);
+    cachedResult(entry.value, idToken(), account.value, config.authority);
   const expiresAt = cached === undefined ? 0 : Number(cached.value.expires_on) * 1000;
 
   if (

@@ -1,0 +1,129 @@
+import { parseCommandLine, TARGET_HELP, TARGET_OPTIONS, targetFlagsOf, expectPositionals } from '../../args.js';
+import type { Command } from '../../command.js';
+import type { TargetFlags } from '../../config/target.js';
+import type { CliContext } from '../../context.js';
+import { CliError, UsageError } from '../../errors.js';
+import { EXIT, type ExitCode } from '../../exit-codes.js';
+import { openSession } from '../../session.js';
+import { acquireToken } from '../token/acquire.js';
+import { claimsChallenge } from './challenge.js';
+import { defaultContentType, parseHeader, readData, resolveApiUrl, type ApiRequest } from './request.js';
+
+/** Options of `devicelogin api`. */
+export interface ApiOptions {
+  readonly target: TargetFlags;
+  readonly request: ApiRequest;
+  readonly account: string | undefined;
+  readonly interactive: boolean;
+}
+
+const help = `devicelogin api — call a web API with the bearer token
+
+Usage: devicelogin api <url | /path> [-X METHOD] [-d DATA] [-H "Name: value"]… [options]
+
+Gets a token as 'devicelogin token' does, sends the request with "Authorization: Bearer …",
+prints the response body on stdout and, for a status of 400 or more, the status on stderr. A
+path is resolved against the authority's origin. When the API answers 401 with a claims
+challenge (Continuous Access Evaluation), the token is renewed with those claims and the request
+is sent once more. Tokens go only to https URLs, or plain http on 127.0.0.1/localhost.
+
+${TARGET_HELP}
+
+Options:
+  -X, --method METHOD     default GET, or POST with -d
+  -d, --data DATA         request body; @file reads a file, @- reads stdin
+  -H, --header "N: v"     an extra header (repeatable); Content-Type defaults to JSON or form
+      --account A         the account when several are signed in
+      --interactive       sign in with a device code when needed
+
+Examples:
+  devicelogin api /api/me --profile demo
+  devicelogin api https://graph.microsoft.com/v1.0/me --scopes User.Read
+  devicelogin api https://api.example.com/items -X POST -d '{"name":"x"}' -H "X-Trace: 1"
+
+Exit codes: 0 status below 400, 7 status 4xx, 8 status 5xx, 2 usage, 4 sign-in needed, 5 network.`;
+
+/** The exit code for an HTTP status. */
+export function exitCodeForStatus(status: number): ExitCode {
+  if (status >= 500) return EXIT.httpServerError;
+  if (status >= 400) return EXIT.httpClientError;
+  return EXIT.ok;
+}
+
+async function send(
+  context: CliContext,
+  url: URL,
+  request: ApiRequest,
+  body: string | undefined,
+  token: string,
+  tokenType: string,
+): Promise<Response> {
+  const headers = new Headers(request.headers.map(([name, value]) => [name, value]));
+  if (body !== undefined && !headers.has('content-type')) headers.set('content-type', defaultContentType(body));
+  headers.set('authorization', `${tokenType} ${token}`);
+  const fetcher = context.fetch ?? ((input: string, init: RequestInit) => fetch(input, init));
+  try {
+    return await fetcher(url.href, {
+      method: request.method,
+      headers,
+      redirect: 'manual',
+      signal: context.signal,
+      ...(body === undefined ? {} : { body }),
+    });
+  } catch (error) {
+    if (context.signal.aborted) throw error;
+    const code = (error as { cause?: { code?: unknown } }).cause?.code;
+    throw new CliError(
+      `Cannot reach ${url.origin}${typeof code === 'string' ? ` (${code})` : ''}.`,
+      EXIT.network,
+      'Check the URL and the network.',
+    );
+  }
+}
+
+/** `devicelogin api`. */
+export const apiCommand: Command<ApiOptions> = {
+  help,
+  parse(args) {
+    const { values, positionals } = parseCommandLine('api', args, {
+      ...TARGET_OPTIONS,
+      method: { type: 'string', short: 'X' },
+      data: { type: 'string', short: 'd' },
+      header: { type: 'string', short: 'H', multiple: true },
+      account: { type: 'string' },
+      interactive: { type: 'boolean', default: false },
+    });
+    expectPositionals('api', positionals, 1);
+    const url = positionals[0];
+    if (url === undefined) throw new UsageError('Which URL?', 'Example: devicelogin api /api/me');
+    const method = (values.method ?? (values.data === undefined ? 'GET' : 'POST')).toUpperCase();
+    if (!/^[A-Z]+$/.test(method)) throw new UsageError(`-X "${values.method}" is not an HTTP method.`);
+    return {
+      target: targetFlagsOf(values),
+      request: { url, method, headers: (values.header ?? []).map(parseHeader), data: values.data },
+      account: values.account,
+      interactive: values.interactive,
+    };
+  },
+  async run(options, context) {
+    const session = await openSession(context, options.target, { write: options.interactive });
+    const url = resolveApiUrl(options.request.url, session.app.authority);
+    const body = await readData(options.request.data, context);
+    const acquire = { account: options.account, interactive: options.interactive };
+    let token = await acquireToken(context, session, acquire);
+    let response = await send(context, url, options.request, body, token.accessToken, token.tokenType);
+    const claims = response.status === 401 ? claimsChallenge(response.headers.get('www-authenticate')) : undefined;
+    if (claims !== undefined) {
+      await response.body?.cancel();
+      context.io.stderr.write(
+        'The API asked for new claims (claims challenge); renewing the token and retrying once.\n',
+      );
+      token = await acquireToken(context, session, { ...acquire, claims });
+      response = await send(context, url, options.request, body, token.accessToken, token.tokenType);
+    }
+    const text = await response.text();
+    context.io.stdout.write(text.endsWith('\n') || text === '' ? text : `${text}\n`);
+    if (response.status >= 400) context.io.stderr.write(`HTTP ${response.status} ${response.statusText}\n`);
+    return exitCodeForStatus(response.status);
+  },
+};

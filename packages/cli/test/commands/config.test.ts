@@ -1,0 +1,150 @@
+import { readFile, stat, writeFile, mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { configCommand } from '../../src/commands/config/config.js';
+import { resolveTarget } from '../../src/config/target.js';
+import { main } from '../../src/main.js';
+import { EXIT } from '../../src/exit-codes.js';
+import { cliHome, testContext, type CliHome } from '../support/cli-env.js';
+
+let home: CliHome;
+beforeEach(async () => {
+  home = await cliHome();
+});
+afterEach(() => home.remove());
+
+async function run(...args: string[]) {
+  const test = testContext(home);
+  const exit = await main(args, test.context);
+  return { exit, out: test.io.stdoutText(), err: test.io.stderrText() };
+}
+
+describe('config: parse', () => {
+  it('set needs a known key and a valid value', () => {
+    expect(configCommand.parse(['set', '--profile', 'w', 'client-id', 'abc'])).toEqual({
+      action: 'set',
+      profile: 'w',
+      key: 'client-id',
+      value: 'abc',
+    });
+    expect(() => configCommand.parse(['set', 'client-id', 'abc'])).toThrow(/Unknown global key/);
+    expect(() => configCommand.parse(['set', 'keyring', 'sometimes'])).toThrow(/keyring must be auto or required/);
+    expect(() => configCommand.parse(['set', '--profile', 'w', 'provider', 'myspace'])).toThrow(/Unknown provider/);
+    expect(() => configCommand.parse(['get'])).toThrow(/takes 1 argument/);
+  });
+});
+
+describe('config: run', () => {
+  it('set, get, list, unset round trip in a 0600 file under DEVICELOGIN_CONFIG_DIR', async () => {
+    expect(
+      (await run('config', 'set', '--profile', 'work', 'authority', 'https://login.microsoftonline.com/contoso.com'))
+        .exit,
+    ).toBe(0);
+    expect((await run('config', 'set', '--profile', 'work', 'client-id', 'app-1')).exit).toBe(0);
+    expect((await run('config', 'set', '--profile', 'work', 'client-secret', 'not-printed-by-list')).exit).toBe(0);
+    expect((await run('config', 'set', 'default-profile', 'work')).exit).toBe(0);
+    const path = join(home.env['DEVICELOGIN_CONFIG_DIR']!, 'config.json');
+    expect((await stat(path)).mode & 0o777).toBe(0o600);
+    expect(await run('config', 'get', '--profile', 'work', 'client-id')).toMatchObject({ exit: 0, out: 'app-1\n' });
+    const list = await run('config', 'list');
+    expect(list.out).toBe(
+      'default-profile=work\n' +
+        'profiles.work.authority=https://login.microsoftonline.com/contoso.com\n' +
+        'profiles.work.client-id=app-1\n' +
+        'profiles.work.client-secret=(set)\n',
+    );
+    expect((await run('config', 'unset', '--profile', 'work', 'client-id')).exit).toBe(0);
+    expect((await run('config', 'get', '--profile', 'work', 'client-id')).exit).toBe(EXIT.error);
+    expect(await run('config', 'path')).toMatchObject({ out: `${path}\n` });
+  });
+
+  it('a broken config file is a usage error naming the file', async () => {
+    const dir = home.env['DEVICELOGIN_CONFIG_DIR']!;
+    await mkdir(dir, { recursive: true });
+    await writeFile(join(dir, 'config.json'), '{"profiles": {"x": {"colour": "blue"}}}');
+    const result = await run('config', 'list');
+    expect(result.exit).toBe(EXIT.usage);
+    expect(result.err).toContain(
+      `The config file ${join(dir, 'config.json')} is invalid: profile "x": unknown key "colour".`,
+    );
+    expect(JSON.parse(await readFile(join(dir, 'config.json'), 'utf8'))).toEqual({
+      profiles: { x: { colour: 'blue' } },
+    });
+  });
+});
+
+describe('profiles and environment', () => {
+  const config = {
+    'default-profile': 'work',
+    profiles: {
+      work: { authority: 'https://login.microsoftonline.com/contoso.com', 'client-id': 'app-1', scopes: 'User.Read' },
+      gh: { provider: 'github', 'client-id': 'Iv1.abc' },
+    },
+  };
+
+  it('flags over environment over profile; the default profile when none is named', () => {
+    expect(resolveTarget({}, {}, config)).toMatchObject({
+      profileName: 'work',
+      clientId: 'app-1',
+      scopes: ['User.Read'],
+    });
+    expect(resolveTarget({ scopes: 'a,b' }, { DEVICELOGIN_SCOPES: 'c' }, config).scopes).toEqual(['a', 'b']);
+    expect(resolveTarget({}, { DEVICELOGIN_SCOPES: 'c d' }, config).scopes).toEqual(['c', 'd']);
+    expect(resolveTarget({}, { DEVICELOGIN_PROFILE: 'gh' }, config)).toMatchObject({
+      provider: 'github',
+      clientId: 'Iv1.abc',
+    });
+    expect(resolveTarget({ tenant: 'fabrikam.com' }, {}, config).authority).toBe(
+      'https://login.microsoftonline.com/fabrikam.com',
+    );
+  });
+
+  it('an app on the command line does not inherit the default profile', () => {
+    expect(resolveTarget({ authority: 'http://127.0.0.1:3000/contoso', clientId: 'demo' }, {}, config)).toMatchObject({
+      profileName: undefined,
+      scopes: [],
+    });
+  });
+
+  it('unknown profile, unknown provider, no client id, okta without authority: usage errors', () => {
+    expect(() => resolveTarget({ profile: 'nope' }, {}, config)).toThrow(/No profile named "nope"/);
+    expect(() => resolveTarget({ provider: 'myspace', clientId: 'x' }, {}, {})).toThrow(/Unknown provider/);
+    expect(() => resolveTarget({}, {}, {})).toThrow(/No client id/);
+    expect(() => resolveTarget({ provider: 'okta', clientId: 'x' }, {}, {})).toThrow(/needs --authority/);
+  });
+});
+
+describe('help', () => {
+  it('every command has --help with examples and exit codes, exit 0', async () => {
+    const general = await run('--help');
+    expect(general.exit).toBe(0);
+    const names = [...general.out.matchAll(/^ {2}([a-z-]+) {2,}/gm)].map((m) => m[1]!);
+    expect(names).toEqual([
+      'login',
+      'token',
+      'api',
+      'accounts',
+      'logout',
+      'status',
+      'config',
+      'kubectl-credential',
+      'git-credential',
+    ]);
+    for (const name of names) {
+      const help = await run(name, '--help');
+      expect(help.exit).toBe(0);
+      expect(help.out).toMatch(/Usage: /);
+      expect(help.out).toMatch(/Examples?:/);
+      expect(help.out).toMatch(/Exit codes: /);
+    }
+  });
+
+  it('no command: the help and exit 2; an unknown one: exit 2', async () => {
+    expect((await run()).exit).toBe(EXIT.usage);
+    const unknown = await run('logn');
+    expect(unknown).toMatchObject({
+      exit: EXIT.usage,
+      err: 'error: Unknown command "logn".\nSee: devicelogin --help\n',
+    });
+  });
+});

@@ -1,0 +1,212 @@
+import { readFile, stat } from 'node:fs/promises';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+/* eslint-disable no-control-regex -- the tests look for ANSI escape sequences */
+import { assertNoSecretsIn } from '@devicelogin/test-utils';
+import { main } from '../../src/main.js';
+import { loginCommand } from '../../src/commands/login/login.js';
+import { tokenCommand } from '../../src/commands/token/token.js';
+import { EXIT } from '../../src/exit-codes.js';
+import { cliHome, testContext, type CliHome } from '../support/cli-env.js';
+import { startCliServer, targetArgs, USER, USER_CODE, type TestServer } from '../support/cli-server.js';
+
+let server: TestServer;
+let home: CliHome;
+beforeAll(async () => {
+  server = await startCliServer();
+});
+afterAll(() => server.close());
+beforeEach(async () => {
+  home = await cliHome();
+});
+afterEach(() => home.remove());
+
+/** Runs `devicelogin login` in-process and approves the printed code through the real pages. */
+async function login(extra: string[] = [], options: Parameters<typeof testContext>[1] = {}) {
+  const test = testContext(home, options);
+  const exit = main(['login', ...targetArgs(server), ...extra], test.context);
+  const [, code] = await test.io.waitForStderr(USER_CODE);
+  await server.signInAndApprove(code!);
+  return { ...test, exit: await exit, code: code! };
+}
+
+describe('login: parse', () => {
+  it('reads the target, --json and --no-qr', () => {
+    const options = loginCommand.parse([
+      '--authority',
+      'https://id.example/t',
+      '--client-id',
+      'c',
+      '--json',
+      '--no-qr',
+    ]);
+    expect(options).toEqual({
+      target: {
+        profile: undefined,
+        authority: 'https://id.example/t',
+        clientId: 'c',
+        provider: undefined,
+        scopes: undefined,
+        tenant: undefined,
+      },
+      json: true,
+      qr: false,
+    });
+  });
+
+  it('refuses unknown flags and stray arguments with exit code 2', async () => {
+    const test = testContext(home);
+    expect(await main(['login', '--nope'], test.context)).toBe(EXIT.usage);
+    expect(test.io.stderrText()).toMatch(/^error: Unknown option '--nope'.*\nSee: devicelogin login --help\n$/s);
+    expect(await main(['login', 'extra'], test.context)).toBe(EXIT.usage);
+  });
+});
+
+describe('login: run (non-TTY, no keyring)', () => {
+  it('prints plain lines, signs in, stores a 0600 file and says so once', async () => {
+    const first = await login();
+    expect(first.exit).toBe(EXIT.ok);
+    const err = first.io.stderrText();
+    expect(err).toContain(`To sign in, open ${server.url}/device in a browser and enter the code ${first.code}\n`);
+    expect(err).toMatch(/Waiting for the sign-in; the code expires in 1[45]:\d\d/);
+    expect(err).toContain(`Signed in as ${USER.username} (contoso)\n`);
+    expect(err).toContain('No OS keyring is available: the token cache is stored unencrypted in');
+    expect(err).not.toMatch(/\u001b\[/); // no colour off a terminal
+    expect(first.io.stdoutText()).toBe('');
+    expect((await stat(home.cachePath)).mode & 0o777).toBe(0o600);
+
+    const second = await login();
+    expect(second.exit).toBe(EXIT.ok);
+    expect(second.io.stderrText()).not.toContain('No OS keyring');
+  });
+
+  it('keyring = required: no keyring is exit 6, nothing written', async () => {
+    const test = testContext(home, { env: { DEVICELOGIN_KEYRING: 'required' } });
+    expect(await main(['login', ...targetArgs(server)], test.context)).toBe(EXIT.storage);
+    expect(test.io.stderrText()).toMatch(/error: No OS keyring is available, and the configuration requires one/);
+    await expect(stat(home.cachePath)).rejects.toThrow(/ENOENT/);
+  });
+
+  it('with a keyring, the cache file is encrypted', async () => {
+    const { exit } = await login([], { keyring: 'present' });
+    expect(exit).toBe(EXIT.ok);
+    expect(await readFile(home.cachePath, 'utf8')).toMatch(/^\{"format":"devicelogin-cache"/);
+  });
+
+  it('--json writes device_code and signed_in events on stdout, no token', async () => {
+    const { exit, io, code } = await login(['--json']);
+    expect(exit).toBe(EXIT.ok);
+    const events = io
+      .stdoutText()
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(events.map((e) => e['event'])).toEqual(['device_code', 'signed_in']);
+    expect(events[0]).toMatchObject({ user_code: code, verification_uri: `${server.url}/device` });
+    expect(events[1]).toMatchObject({
+      account: { username: USER.username, tenant_id: expect.stringMatching(/^[0-9a-f-]{36}$/) as unknown },
+      cached: true,
+    });
+    const cache = JSON.parse(await readFile(home.cachePath, 'utf8')) as {
+      AccessToken: Record<string, { secret: string }>;
+    };
+    const tokens = Object.values(cache.AccessToken).map((t) => t.secret);
+    assertNoSecretsIn(io.stdoutText() + io.stderrText(), tokens);
+  });
+
+  it('Ctrl+C while waiting exits 130 and leaves the cache as it was', async () => {
+    await login();
+    const before = await readFile(home.cachePath);
+    const test = testContext(home);
+    const exit = main(['login', ...targetArgs(server)], test.context);
+    await test.io.waitForStderr(USER_CODE);
+    test.interrupt();
+    expect(await exit).toBe(EXIT.cancelled);
+    expect(test.io.stderrText()).toMatch(/\nCancelled\.\n$/);
+    expect(await readFile(home.cachePath)).toEqual(before);
+  });
+});
+
+describe('login: run (TTY)', () => {
+  it('shows the code in bold, a QR code of the complete URL and a countdown', async () => {
+    const test = testContext(home, { tty: true });
+    const exit = main(['login', ...targetArgs(server)], test.context);
+    const [, code] = await test.io.waitForStderr(/\u001b\[1m(\S+)\u001b\[22m\n\n/);
+    await test.io.waitForStderr(/code expires in 1[45]:\d\d/);
+    await server.signInAndApprove(code!);
+    expect(await exit).toBe(EXIT.ok);
+    const err = test.io.stderrText();
+    expect(err).toContain(`Or scan this code with a phone; it opens ${server.url}/device?user_code=${code}`);
+    expect(err).toMatch(/[▀▄█]/); // the QR code's half blocks
+    expect(err).toContain(`Signed in as`);
+  });
+
+  it('NO_COLOR: no escape sequences, even on a terminal', async () => {
+    const { io, context } = testContext(home, { tty: true, env: { NO_COLOR: '1' } });
+    const exit = main(['login', ...targetArgs(server), '--no-qr'], context);
+    const [, code] = await io.waitForStderr(/\n\n {4}(\S+)\n\n/);
+    await server.signInAndApprove(code!);
+    expect(await exit).toBe(EXIT.ok);
+    expect(io.stderrText()).not.toMatch(/\u001b\[[0-9;]*m/);
+    expect(io.stderrText()).not.toContain('Or scan');
+  });
+});
+
+describe('token', () => {
+  it('parse: --account, --json, --interactive, --force-refresh', () => {
+    expect(tokenCommand.parse(['--account', 'a', '--json', '--interactive'])).toMatchObject({
+      account: 'a',
+      json: true,
+      interactive: true,
+      forceRefresh: false,
+    });
+  });
+
+  it('not signed in: says so on stderr, exit 4, nothing on stdout', async () => {
+    const test = testContext(home);
+    expect(await main(['token', ...targetArgs(server)], test.context)).toBe(EXIT.interactionRequired);
+    expect(test.io.stdoutText()).toBe('');
+    expect(test.io.stderrText()).toMatch(
+      /^error: Not signed in to http:\/\/127\.0\.0\.1:\d+\/contoso\.\nSign in with: devicelogin login --authority /,
+    );
+  });
+
+  it('after login: the access token on stdout, from the cache; --json describes it', async () => {
+    await login();
+    const test = testContext(home);
+    expect(await main(['token', ...targetArgs(server)], test.context)).toBe(EXIT.ok);
+    const token = test.io.stdoutText().trim();
+    const me = await fetch(`${server.url}/api/me`, { headers: { authorization: `Bearer ${token}` } });
+    expect(me.status).toBe(200);
+    expect(test.io.stderrText()).toBe('');
+
+    const json = testContext(home);
+    expect(await main(['token', ...targetArgs(server), '--json'], json.context)).toBe(EXIT.ok);
+    expect(JSON.parse(json.io.stdoutText())).toMatchObject({
+      access_token: token,
+      token_type: 'Bearer',
+      from_cache: true,
+      account: { username: USER.username, tenant_id: expect.stringMatching(/^[0-9a-f-]{36}$/) as unknown },
+    });
+  });
+
+  it('--force-refresh redeems the refresh token: a new access token', async () => {
+    await login();
+    const first = testContext(home);
+    await main(['token', ...targetArgs(server)], first.context);
+    server.clock.advance(1000);
+    const second = testContext(home);
+    expect(await main(['token', ...targetArgs(server), '--force-refresh', '--json'], second.context)).toBe(EXIT.ok);
+    const result = JSON.parse(second.io.stdoutText()) as { access_token: string; from_cache: boolean };
+    expect(result.from_cache).toBe(false);
+    expect(result.access_token).not.toBe(first.io.stdoutText().trim());
+  });
+
+  it('--interactive signs in when needed, then prints the token', async () => {
+    const test = testContext(home);
+    const exit = main(['token', ...targetArgs(server), '--interactive'], test.context);
+    const [, code] = await test.io.waitForStderr(USER_CODE);
+    await server.signInAndApprove(code!);
+    expect(await exit).toBe(EXIT.ok);
+    expect(test.io.stdoutText()).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+\n$/);
+  });
+});
