@@ -1,3 +1,4 @@
+import { PATHS } from '../verification/paths.js';
 import { html } from './html.js';
 import { layout } from './layout.js';
 import type { Page } from './page.js';
@@ -10,7 +11,8 @@ export function alreadyUsedPage(): Page {
       context,
       t.title,
       html`<h1>${t.title}</h1>
-        <p class="error" role="alert">${t.text}</p>`,
+        <p class="error" role="alert">${t.text}</p>
+        <p><a href="${PATHS.codeEntry}">${t.restart}</a></p>`,
     );
   };
 }

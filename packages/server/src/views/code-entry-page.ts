@@ -1,5 +1,6 @@
 import { PATHS } from '../verification/paths.js';
 import { formatUserCode } from '@devicelogin/protocol';
+import { fieldDescription, formError } from './form-error.js';
 import { html, type SafeHtml } from './html.js';
 import { layout } from './layout.js';
 import type { Page } from './page.js';
@@ -34,7 +35,7 @@ export function codeEntryPage(view: CodeEntryView): Page {
       context,
       t.title,
       html`<h1>${t.title}</h1>
-        ${view.invalid === true && html`<p class="error" role="alert">${t.invalid}</p>`}
+        ${formError(t.invalid, view.invalid)}
         <p>${t.intro}</p>
         ${
           view.fromLink === true &&
@@ -57,13 +58,14 @@ export function codeEntryPage(view: CodeEntryView): Page {
             maxlength="32"
             autocomplete="off"
             autocapitalize="characters"
-            aria-describedby="user_code_hint"
+            ${fieldDescription(view.invalid, 'user_code_hint')}
             spellcheck="false"
             required
             autofocus
           />
           <div class="actions"><button type="submit">${t.submit}</button></div>
         </form>`,
+      { error: view.invalid },
     );
   };
 }

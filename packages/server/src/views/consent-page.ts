@@ -1,5 +1,6 @@
 import { PATHS } from '../verification/paths.js';
 import { html, type SafeHtml } from './html.js';
+import { utcTime } from './i18n/format.js';
 import { layout } from './layout.js';
 import type { Page } from './page.js';
 
@@ -23,7 +24,12 @@ export interface ConsentView {
   readonly now: number;
 }
 
-function origin(title: string, unknown: string, rows: readonly (readonly [string, string])[]): SafeHtml {
+/** `<time datetime="2026-01-01T10:15Z">2026-01-01 10:15 UTC</time>`. */
+function utcTimeElement(at: number): SafeHtml {
+  return html`<time datetime="${new Date(at).toISOString()}">${utcTime(at)}</time>`;
+}
+
+function origin(title: string, unknown: string, rows: readonly (readonly [string, string | SafeHtml])[]): SafeHtml {
   return html`<h2>${title}</h2>
     <dl>
       ${rows.map(
@@ -53,7 +59,7 @@ export function consentPage(view: ConsentView): Page {
           ${view.scopes.map((scope) => html`<li>${t.scopes[scope] ?? scope}</li>`)}
         </ul>
         ${origin(t.requested, t.unknown, [
-          [t.when, t.age(view.requestedAt, view.now)],
+          [t.when, html`${t.age(view.requestedAt, view.now)} (${utcTimeElement(view.requestedAt)})`],
           [t.ip, view.device.ip],
           [t.userAgent, view.device.userAgent],
         ])}
@@ -66,7 +72,7 @@ export function consentPage(view: ConsentView): Page {
           view.device.ip !== view.browser.ip &&
           html`<p class="notice">${t.differentNetwork}</p>`
         }
-        <p class="warning" role="alert">${t.warning}</p>
+        <p class="warning">${t.warning}</p>
         <form method="post" action="${PATHS.consent}">
           <input type="hidden" name="csrf" value="${view.csrf}" />
           <div class="actions">

@@ -4,10 +4,16 @@ import type { PageContext } from './page.js';
 
 /**
  * The document around every page: language, viewport, the site's own stylesheet, no scripts,
- * nothing from elsewhere. The language switcher comes after the main content, so the form is
+ * nothing from elsewhere. A page showing an error says so first in its title (`options.error`).
+ * The language switcher comes after the main content, so the form is
  * the first thing the keyboard reaches.
  */
-export function layout(context: PageContext, title: string, content: SafeHtml): SafeHtml {
+export function layout(
+  context: PageContext,
+  title: string,
+  content: SafeHtml,
+  options: { readonly error?: boolean | undefined } = {},
+): SafeHtml {
   const { t } = context;
   return html`<!doctype html>
     <html lang="${t.lang}">
@@ -15,7 +21,7 @@ export function layout(context: PageContext, title: string, content: SafeHtml): 
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <meta name="referrer" content="no-referrer" />
-        <title>${title} – ${t.product}</title>
+        <title>${options.error === true ? t.errorPrefix : ''}${title} – ${t.product}</title>
         <link rel="stylesheet" href="${PATHS.stylesheet}" />
       </head>
       <body>

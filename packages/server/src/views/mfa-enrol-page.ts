@@ -1,4 +1,5 @@
 import { PATHS } from '../verification/paths.js';
+import { fieldDescription, formError } from './form-error.js';
 import { html, type SafeHtml } from './html.js';
 import { layout } from './layout.js';
 import type { Page } from './page.js';
@@ -38,7 +39,7 @@ export function mfaEnrolPage(view: MfaEnrolView): Page {
       context,
       t.title,
       html`<h1>${t.title}</h1>
-        ${view.invalid === true && html`<p class="error" role="alert">${t.invalid}</p>`}
+        ${formError(t.invalid, view.invalid)}
         <p>${t.intro(view.tenant)}</p>
         <p>${t.scan}</p>
         ${qrCodeSvg(view.uri, t.qrLabel)}
@@ -58,11 +59,13 @@ export function mfaEnrolPage(view: MfaEnrolView): Page {
             pattern="[0-9 ]*"
             maxlength="8"
             autocomplete="one-time-code"
+            ${fieldDescription(view.invalid, 'totp_key_hint')}
             spellcheck="false"
             required
           />
           <div class="actions"><button type="submit">${t.submit}</button></div>
         </form>`,
+      { error: view.invalid },
     );
   };
 }

@@ -1,4 +1,5 @@
 import { PATHS } from '../verification/paths.js';
+import { fieldDescription, formError } from './form-error.js';
 import { html } from './html.js';
 import { layout } from './layout.js';
 import type { Page } from './page.js';
@@ -23,7 +24,7 @@ export function mfaPage(view: MfaView): Page {
       context,
       t.title,
       html`<h1>${t.title}</h1>
-        ${view.invalid === true && html`<p class="error" role="alert">${t.invalid}</p>`}
+        ${formError(t.invalid, view.invalid)}
         <p>${t.intro}</p>
         <form method="post" action="${PATHS.mfa}">
           <input type="hidden" name="csrf" value="${view.csrf}" />
@@ -38,7 +39,7 @@ export function mfaPage(view: MfaView): Page {
             pattern="[0-9 ]*"
             maxlength="8"
             autocomplete="one-time-code"
-            aria-describedby="code_hint"
+            ${fieldDescription(view.invalid === true && view.recovery !== true, 'code_hint')}
             spellcheck="false"
             required
             autofocus
@@ -59,13 +60,14 @@ export function mfaPage(view: MfaView): Page {
               maxlength="64"
               autocomplete="off"
               autocapitalize="none"
-              aria-describedby="recovery_code_hint"
+              ${fieldDescription(view.invalid === true && view.recovery === true, 'recovery_code_hint')}
               spellcheck="false"
               required
             />
             <div class="actions"><button type="submit">${t.recoverySubmit}</button></div>
           </form>
         </details>`,
+      { error: view.invalid },
     );
   };
 }

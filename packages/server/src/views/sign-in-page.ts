@@ -1,4 +1,5 @@
 import { PATHS } from '../verification/paths.js';
+import { fieldDescription, formError } from './form-error.js';
 import { html } from './html.js';
 import { layout } from './layout.js';
 import type { Page } from './page.js';
@@ -22,7 +23,7 @@ export function signInPage(view: SignInView): Page {
       context,
       t.title,
       html`<h1>${t.title}</h1>
-        ${view.invalid === true && html`<p class="error" role="alert">${t.invalid}</p>`}
+        ${formError(t.invalid, view.invalid)}
         <p>${t.intro(view.tenant)}</p>
         <form method="post" action="${PATHS.signIn}">
           <input type="hidden" name="csrf" value="${view.csrf}" />
@@ -37,7 +38,7 @@ export function signInPage(view: SignInView): Page {
             autocapitalize="none"
             spellcheck="false"
             required
-            autofocus
+            ${view.invalid === true ? '' : html`autofocus`}
           />
           <label for="password">${t.password}</label>
           <input
@@ -47,9 +48,12 @@ export function signInPage(view: SignInView): Page {
             maxlength="1024"
             autocomplete="current-password"
             required
+            ${fieldDescription(view.invalid)}
+            ${view.invalid === true && html`autofocus`}
           />
           <div class="actions"><button type="submit">${t.submit}</button></div>
         </form>`,
+      { error: view.invalid },
     );
   };
 }

@@ -30,7 +30,7 @@ export class PageStepError extends Error {
 
 /** The text of the page's first `.error` paragraph, whitespace collapsed. */
 export function errorText(page: PageResponse): string | undefined {
-  return /<p class="error" role="alert">([^<]*)<\/p>/.exec(page.html)?.[1]?.replace(/\s+/g, ' ').trim();
+  return /<p(?: id="[^"]*")? class="error" role="alert">([^<]*)<\/p>/.exec(page.html)?.[1]?.replace(/\s+/g, ' ').trim();
 }
 
 function describePage(page: PageResponse): string {

@@ -54,9 +54,9 @@ describe('catalogues', () => {
 
   it('French counts 0 and 1 in the singular, English only 1', () => {
     const at = Date.UTC(2026, 0, 1, 10, 0);
-    expect(fr.consent.age(at, at + 60_000)).toMatch(/^il y a 1 minute \(/);
+    expect(fr.consent.age(at, at + 60_000)).toBe('il y a 1 minute');
     expect(fr.rateLimited.text(at + 90_000, at)).toContain('2 minutes');
-    expect(en.consent.age(at, at + 2 * 60_000)).toMatch(/^2 minutes ago/);
+    expect(en.consent.age(at, at + 2 * 60_000)).toBe('2 minutes ago');
   });
 });
 

@@ -20,6 +20,8 @@ export const en = {
   /** The language's own name, for the switcher. */
   languageName: 'English',
   languageSwitcher: 'Language',
+  /** Before the title of a page that shows an error, so screen readers announce it first. */
+  errorPrefix: 'Error: ',
   product: 'Device sign-in',
   codeEntry: {
     title: 'Enter code',
@@ -97,8 +99,7 @@ export const en = {
     unknown: 'unknown',
     age: (at: number, now: number): string => {
       const minutes = Math.floor(Math.max(0, now - at) / 60_000);
-      const ago = minutes === 0 ? 'less than a minute ago' : `${plural(minutes, 'minute', 'minutes')} ago`;
-      return `${ago} (${utcTime(at)})`;
+      return minutes === 0 ? 'less than a minute ago' : `${plural(minutes, 'minute', 'minutes')} ago`;
     },
     differentNetwork:
       'The device that asked for this sign-in is on a different network than this browser. That is expected for a server, a container or a phone on mobile data; if you did not start this sign-in yourself, select Deny.',
@@ -114,6 +115,7 @@ export const en = {
   alreadyUsed: {
     title: 'Code already used',
     text: 'This code has already been used. If you still need to sign in, ask your device for a new code.',
+    restart: 'Enter a new code',
   },
   done: {
     approvedTitle: 'You’re signed in',

@@ -19,6 +19,7 @@ export const fr: Messages = {
   lang: 'fr',
   languageName: 'Français',
   languageSwitcher: 'Langue',
+  errorPrefix: 'Erreur : ',
   product: 'Connexion d’appareil',
   codeEntry: {
     title: 'Entrer le code',
@@ -96,8 +97,7 @@ export const fr: Messages = {
     unknown: 'inconnu',
     age: (at: number, now: number): string => {
       const elapsed = Math.floor(Math.max(0, now - at) / 60_000);
-      const ago = elapsed === 0 ? 'il y a moins d’une minute' : `il y a ${minutes(elapsed)}`;
-      return `${ago} (${utcTime(at)})`;
+      return elapsed === 0 ? 'il y a moins d’une minute' : `il y a ${minutes(elapsed)}`;
     },
     differentNetwork:
       'L’appareil qui a demandé cette connexion est sur un autre réseau que ce navigateur. C’est normal pour un serveur, un conteneur ou un téléphone en données mobiles ; si vous n’avez pas lancé cette connexion vous-même, sélectionnez Refuser.',
@@ -113,6 +113,7 @@ export const fr: Messages = {
   alreadyUsed: {
     title: 'Code déjà utilisé',
     text: 'Ce code a déjà été utilisé. Si vous devez encore vous connecter, demandez un nouveau code à votre appareil.',
+    restart: 'Entrer un nouveau code',
   },
   done: {
     approvedTitle: 'Vous êtes connecté',
