@@ -13,7 +13,8 @@ import { registerRevocation } from './endpoints/revocation.js';
 import { registerToken } from './endpoints/token.js';
 import { registerUserinfo } from './endpoints/userinfo.js';
 import { OAuthError, errorBody } from './errors.js';
-import { openSqliteStore } from './store/sqlite/sqlite-store.js';
+import { StoreUnavailableError } from './store/errors.js';
+import { openConfiguredStore } from './store/open.js';
 import type { Store } from './store/store.js';
 import { SigningKeys } from './tokens/signing-keys.js';
 import { registerVerification } from './verification/register.js';
@@ -21,7 +22,7 @@ import { registerVerification } from './verification/register.js';
 /** What {@link buildApp} takes. */
 export interface BuildOptions {
   readonly config: Partial<ServerConfig> & { readonly publicUrl: string };
-  /** Default: SQLite at `config.sqlitePath`. */
+  /** Default: PostgreSQL at `config.databaseUrl` when set, else SQLite at `config.sqlitePath`. */
   readonly store?: Store;
   readonly clock?: Clock;
   /** Fastify's logger option (pino). Default: off. */
@@ -39,6 +40,9 @@ export interface BuiltApp {
   readonly context: ServerContext;
 }
 
+/** `Retry-After` (seconds) of the 503 answered while the store is unavailable. */
+const STORE_RETRY_AFTER_SECONDS = 5;
+
 /** Request log fields: never the query string (a deep link carries the user code) nor bodies. */
 const serializers = {
   req(request: { method: string; url: string; ip?: string; id?: string }): Record<string, unknown> {
@@ -54,7 +58,7 @@ const serializers = {
 export async function buildApp(options: BuildOptions): Promise<BuiltApp> {
   const config = resolveServerConfig(options.config);
   const clock = options.clock ?? systemClock;
-  const store = options.store ?? openSqliteStore({ path: config.sqlitePath });
+  const store = options.store ?? (await openConfiguredStore(config));
   const context: ServerContext = {
     config,
     store,
@@ -84,6 +88,19 @@ export async function buildApp(options: BuildOptions): Promise<BuiltApp> {
   await app.register(cookie, { secret: context.cookieSecret });
 
   app.setErrorHandler((error, request, reply) => {
+    if (error instanceof StoreUnavailableError) {
+      // The database is down: transient, the pool reconnects by itself. Clients retry later.
+      request.log.warn({ err: { type: error.name, message: error.message } }, 'store unavailable');
+      void reply.code(503).header('retry-after', String(STORE_RETRY_AFTER_SECONDS)).header('cache-control', 'no-store');
+      if (/text\/html/.test(request.headers.accept ?? '')) {
+        return reply.type('text/plain; charset=utf-8').send('Service temporarily unavailable. Try again in a moment.');
+      }
+      return errorBody(
+        new OAuthError(503, 'temporarily_unavailable', 'The service is temporarily unavailable. Retry later.'),
+        config.errorDialect,
+        clock.now(),
+      );
+    }
     if (error instanceof OAuthError) {
       void reply.code(error.status).header('cache-control', 'no-store');
       return errorBody(error, config.errorDialect, clock.now());

@@ -6,6 +6,10 @@ export { renderConfigurationDoc } from './config/doc.js';
 export type { ServerContext } from './context.js';
 export type * from './store/store.js';
 export { openSqliteStore } from './store/sqlite/sqlite-store.js';
+// PostgreSQL (`pg`) loads only when a store is opened on it: through `databaseUrl`, or here.
+export { openConfiguredStore, type ConfiguredStore, type OpenConfiguredStoreOptions } from './store/open.js';
+export type { PostgresStore, PostgresStoreOptions } from './store/postgres/postgres-store.js';
+export { StoreUnavailableError } from './store/errors.js';
 export { tenantId } from './tokens/tenant-id.js';
 export { OAuthError } from './errors.js';
 export { ensureLocalCertificates, type LocalCertificates, type LocalCertificatesOptions } from './tls/local-ca.js';

@@ -91,15 +91,20 @@ async function dispatch(argv: readonly string[], deps: AdminDeps): Promise<void>
         defaultPublicUrl: ADMIN_PUBLIC_URL,
       });
       const out = createOutput(deps.stdout, deps.stderr, values['json'] === true);
-      if (config.sqlitePath === ':memory:') out.message('Note: sqlitePath is :memory:, nothing will be kept.');
+      // Never the connection string in a message: it may hold a password.
+      const sqlite = config.databaseUrl === undefined;
+      const where = sqlite ? config.sqlitePath : 'PostgreSQL (databaseUrl)';
+      if (sqlite && config.sqlitePath === ':memory:') {
+        out.message('Note: sqlitePath is :memory:, nothing will be kept.');
+      }
       try {
-        store = await deps.openStore(config.sqlitePath);
+        store = await deps.openStore(config.sqlitePath, config);
       } catch (error) {
-        throw new Error(`cannot open the store ${config.sqlitePath}: ${(error as Error).message}`, { cause: error });
+        throw new Error(`cannot open the store ${where}: ${(error as Error).message}`, { cause: error });
       }
       const applied = (store as { migrationsApplied?: readonly number[] }).migrationsApplied;
-      if (applied?.includes(1) === true && config.sqlitePath !== ':memory:') {
-        out.message(`Note: created a new database at ${config.sqlitePath}.`);
+      if (applied?.includes(1) === true && (!sqlite || config.sqlitePath !== ':memory:')) {
+        out.message(sqlite ? `Note: created a new database at ${where}.` : `Note: created the schema in ${where}.`);
       }
       return { config, store, stdin: deps.stdin, stderr: deps.stderr, clock: deps.clock, out };
     });

@@ -27,8 +27,11 @@ export interface AdminDeps {
   readonly env: Environment;
   readonly readFile: ReadTextFile;
   readonly clock: Clock;
-  /** Opens the store at the configured `sqlitePath`; the CLI closes it when the command ends. */
-  readonly openStore: (sqlitePath: string) => Store | Promise<Store>;
+  /**
+   * Opens the configured store (PostgreSQL at `config.databaseUrl` when set, else SQLite at
+   * `sqlitePath`); the CLI closes it when the command ends.
+   */
+  readonly openStore: (sqlitePath: string, config: ServerConfig) => Store | Promise<Store>;
 }
 
 /** What a command's `run` gets. */

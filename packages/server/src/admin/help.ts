@@ -17,7 +17,7 @@ export const GLOBAL_OPTIONS = {
 } as const;
 
 const COMMON_HELP: readonly (readonly [string, string])[] = [
-  ['--config <path>', `server config file (or ${CONFIG_ENV}); the store is its sqlitePath`],
+  ['--config <path>', `server config file (or ${CONFIG_ENV}); the store is its databaseUrl, else its sqlitePath`],
   ['--sqlite-path <path>', 'the SQLite database, overriding the file (or DEVICELOGIN_SQLITE_PATH)'],
   ['--tenants "<name> …"', 'tenants, overriding the file; every server flag is accepted (docs/configuration.md)'],
   ['--json', 'machine-readable output on stdout'],

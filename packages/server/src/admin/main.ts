@@ -1,12 +1,12 @@
 #!/usr/bin/env node
 /**
  * The `devicelogin-admin` executable: the process's streams, environment, file system, clock and
- * the SQLite store, handed to `runAdmin` (cli.ts), whose result is the exit code.
+ * the configured store (store/open.ts), handed to `runAdmin` (cli.ts), whose result is the exit code.
  * `devicelogin-admin --help` lists the commands; docs/server.md documents them.
  */
 import { readFile } from 'node:fs/promises';
 import { systemClock } from '@devicelogin/protocol';
-import { openSqliteStore } from '../store/sqlite/sqlite-store.js';
+import { openConfiguredStore } from '../store/open.js';
 import { runAdmin } from './cli.js';
 
 process.exitCode = await runAdmin(process.argv.slice(2), {
@@ -16,5 +16,5 @@ process.exitCode = await runAdmin(process.argv.slice(2), {
   env: process.env,
   readFile: (path) => readFile(path, 'utf8'),
   clock: systemClock,
-  openStore: (path) => openSqliteStore({ path }),
+  openStore: (_sqlitePath, config) => openConfiguredStore(config),
 });

@@ -38,6 +38,13 @@ export interface ServerConfig {
   readonly tenants: readonly string[];
   /** SQLite file path, or `:memory:`. Default `devicelogin.sqlite` in the working directory. */
   readonly sqlitePath: string;
+  /**
+   * PostgreSQL connection string; when set the store is PostgreSQL and `sqlitePath` is unused.
+   * May hold a password: never a flag, never logged.
+   */
+  readonly databaseUrl?: string;
+  /** Most connections of the PostgreSQL pool. Default 10. */
+  readonly databasePoolSize: number;
   /** Device code lifetime in seconds (RFC 8628 `expires_in`). Default 900, as Entra. */
   readonly deviceCodeTtlSeconds: number;
   /** Advertised polling interval in seconds. Default 5. */
@@ -65,6 +72,7 @@ export interface ServerConfig {
 export const DEFAULTS = {
   tenants: ['contoso'],
   sqlitePath: 'devicelogin.sqlite',
+  databasePoolSize: 10,
   deviceCodeTtlSeconds: 900,
   pollIntervalSeconds: 5,
   accessTokenTtlSeconds: 3600,
@@ -123,6 +131,11 @@ export function resolveServerConfig(input: Partial<ServerConfig> & { readonly pu
       throw new ServerConfigError('tenants', `entry "${tenant}" must be lower-case letters, digits, dots and dashes`);
     }
   }
+  if (config.databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(config.databaseUrl)) {
+    // Never echo the value: it may hold a password.
+    throw new ServerConfigError('databaseUrl', 'must be a postgres:// or postgresql:// URL');
+  }
+  positiveInteger(config.databasePoolSize, 'databasePoolSize');
   positiveInteger(config.deviceCodeTtlSeconds, 'deviceCodeTtlSeconds');
   positiveInteger(config.pollIntervalSeconds, 'pollIntervalSeconds');
   positiveInteger(config.refreshTokenTtlSeconds, 'refreshTokenTtlSeconds');

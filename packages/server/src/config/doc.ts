@@ -49,7 +49,9 @@ export function renderConfigurationDoc(): string {
       code(field),
       spec.type,
       defaultCell(spec, defaults[field]),
-      sources === 'file' ? '' : code(envName(field)),
+      sources === 'file'
+        ? ''
+        : [envName(field), ...(spec.envAlias === undefined ? [] : [spec.envAlias])].map(code).join(', '),
       sources === 'all' ? code(`--${flagName(field)} <value>`) : '',
       spec.description,
     ];

@@ -37,6 +37,11 @@ export interface FieldSpec {
   readonly sources?: FieldSources;
   /** Entries of `clients` and `users`: must the field be present? */
   readonly required?: boolean;
+  /**
+   * A conventional variable also read when the `DEVICELOGIN_…` one is unset or empty
+   * (`DATABASE_URL`).
+   */
+  readonly envAlias?: string;
 }
 
 /** Every field of {@link ServerConfig}, in documentation order (the type forbids forgetting one). */
@@ -61,6 +66,21 @@ export const CONFIG_FIELDS: { readonly [K in keyof ServerConfig]-?: FieldSpec } 
     check: { kind: 'string' },
     sources: 'all',
     description: 'SQLite database file (created when missing), relative to the working directory, or `:memory:`.',
+  },
+  databaseUrl: {
+    type: 'URL',
+    check: { kind: 'string' },
+    sources: 'file-env',
+    envAlias: 'DATABASE_URL',
+    defaultText: 'none: SQLite',
+    description:
+      'PostgreSQL connection string (`postgres://user:password@host:5432/database`). When set, the store is PostgreSQL, which several instances can share, and `sqlitePath` is not used; see docs/deployment.md. Never a flag: it may hold a password.',
+  },
+  databasePoolSize: {
+    type: 'integer',
+    check: { kind: 'integer' },
+    sources: 'all',
+    description: 'Most PostgreSQL connections one instance opens (with `databaseUrl`).',
   },
   deviceCodeTtlSeconds: {
     type: 'integer',

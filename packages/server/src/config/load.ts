@@ -129,7 +129,9 @@ export async function resolveConfigSources(sources: ConfigSources): Promise<Serv
   for (const field of CONFIG_FIELD_NAMES) {
     const spec = CONFIG_FIELDS[field];
     if (fieldSources(spec) === 'file') continue;
-    const variable = envName(field);
+    const alias = spec.envAlias;
+    const variable =
+      alias !== undefined && nonEmpty(sources.env[envName(field)]) === undefined ? alias : envName(field);
     const fromEnv = nonEmpty(sources.env[variable]);
     if (fromEnv !== undefined) {
       merged[field] = fromText(field, spec, fromEnv, variable);

@@ -54,6 +54,16 @@ export function directoryContract(fixture: CurrentFixture): void {
       expect(await store.findUser('contoso', 'zoë.ångström')).toMatchObject({ id: zoe.id });
     });
 
+    it('a lookup by a name holding a NUL character finds nothing (and does not fail)', async () => {
+      const { store } = fixture();
+      await store.upsertUser(user());
+      expect(await store.findUser('contoso', 'alice@contoso.example\u0000')).toBeUndefined();
+      expect(await store.findUser('contoso\u0000', 'alice@contoso.example')).toBeUndefined();
+      expect(await store.findUserById('\u0000')).toBeUndefined();
+      expect(await store.listUsers('contoso\u0000')).toStrictEqual([]);
+      expect(await store.findClient('cli\u0000')).toBeUndefined();
+    });
+
     it('upsert by id replaces every field, keeping the spelling given', async () => {
       const { store } = fixture();
       const alice = user();

@@ -1,0 +1,171 @@
+/**
+ * The PostgreSQL store: the whole store contract (two instances on one database included), then
+ * what is PostgreSQL's own: migrations under the advisory lock, and outages surfacing as
+ * StoreUnavailableError with the pool recovering by itself.
+ */
+import { createServer, type AddressInfo } from 'node:net';
+import { startTcpRelay } from '@devicelogin/test-utils';
+import { afterEach, describe, expect, it } from 'vitest';
+import { StoreUnavailableError } from '../../src/store/errors.js';
+import { PgDatabase } from '../../src/store/postgres/database.js';
+import { migrate, PG_MIGRATIONS } from '../../src/store/postgres/migrations.js';
+import { openPostgresStore, type PostgresStore } from '../../src/store/postgres/postgres-store.js';
+import { runStoreContract } from './contract.js';
+import { newDeviceCode, T0 } from './contract-fixtures.js';
+import { sql, usePostgres } from './postgres-fixture.js';
+
+const postgres = usePostgres();
+const VERSIONS = PG_MIGRATIONS.map((m) => m.version);
+
+runStoreContract('PostgreSQL', async () => {
+  const url = await postgres.emptied();
+  const opened: PostgresStore[] = [await openPostgresStore({ connectionString: url, max: 5 })];
+  return {
+    store: opened[0]!,
+    reopen: async () => {
+      const another = await openPostgresStore({ connectionString: url, max: 5 });
+      opened.push(another);
+      return another;
+    },
+    async cleanup() {
+      for (const store of opened) await store.close();
+    },
+  };
+});
+
+/** A 127.0.0.1 port nothing listens on. */
+async function deadPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+describe('PostgreSQL store: schema and outages', () => {
+  const toDispose: (() => Promise<void>)[] = [];
+  afterEach(async () => {
+    for (const dispose of toDispose.splice(0).reverse()) await dispose();
+  });
+
+  async function open(url: string, now = T0, extra: { applicationName?: string } = {}): Promise<PostgresStore> {
+    const store = await openPostgresStore({ connectionString: url, max: 3, clock: { now: () => now }, ...extra });
+    toDispose.push(() => store.close());
+    return store;
+  }
+
+  it('applies the migrations once, recording them; reopening applies none and keeps the data', async () => {
+    const url = await postgres.fresh();
+    const first = await open(url, T0);
+    expect(first.migrationsApplied).toStrictEqual(VERSIONS);
+    const code = newDeviceCode();
+    await first.createDeviceCode(code);
+    const second = await open(url, T0 + 60_000);
+    expect(second.migrationsApplied).toStrictEqual([]);
+    expect(await second.findDeviceCodeByHash(code.deviceCodeHash)).toMatchObject({ id: code.id });
+    const rows = await sql(url, 'SELECT version, name, applied_at FROM schema_migrations ORDER BY version');
+    expect(rows).toStrictEqual(
+      PG_MIGRATIONS.map((m) => ({ version: m.version, name: m.name, applied_at: String(T0) })),
+    );
+  });
+
+  it('four instances opening an empty database at once all succeed; each migration is applied once', async () => {
+    const url = await postgres.fresh();
+    const stores = await Promise.all([0, 1, 2, 3].map(() => open(url)));
+    const applied = stores.map((store) => store.migrationsApplied);
+    expect(applied.filter((versions) => versions.length > 0)).toStrictEqual([VERSIONS]);
+    expect(await sql(url, 'SELECT count(*)::int AS n FROM schema_migrations')).toStrictEqual([{ n: VERSIONS.length }]);
+    expect(await stores[3]!.hit('k', 60_000, T0)).toBe(1);
+    expect(await stores[0]!.hit('k', 60_000, T0)).toBe(2);
+  });
+
+  it('a failing migration is rolled back whole; the ones before it stay applied', async () => {
+    const url = await postgres.fresh();
+    await open(url);
+    const db = new PgDatabase({
+      connectionString: url,
+      max: 1,
+      connectionTimeoutMillis: 5000,
+      idleTimeoutMillis: 1000,
+      applicationName: 'devicelogin-test',
+      onIdleError: () => undefined,
+    });
+    toDispose.push(() => db.end());
+    const later = [
+      ...PG_MIGRATIONS,
+      { version: 100, name: 'fine', sql: 'CREATE TABLE extra (a text)' },
+      { version: 101, name: 'broken', sql: 'CREATE TABLE half (a text); ALTER TABLE missing ADD COLUMN b text' },
+    ];
+    await expect(migrate(db, T0, later)).rejects.toThrow(/missing/);
+    const tables = await sql<{ table_name: string }>(
+      url,
+      "SELECT table_name FROM information_schema.tables WHERE table_name IN ('extra', 'half') AND table_schema = current_schema()",
+    );
+    expect(tables.map((t) => t.table_name)).toStrictEqual(['extra']);
+    expect(await sql(url, 'SELECT max(version) AS v FROM schema_migrations')).toStrictEqual([{ v: 100 }]);
+    expect(await migrate(db, T0, later.slice(0, -1))).toStrictEqual([]);
+  });
+
+  it('refuses a database written by a newer release', async () => {
+    const url = await postgres.fresh();
+    await open(url);
+    await sql(url, "INSERT INTO schema_migrations (version, name, applied_at) VALUES (9999, 'future', 0)");
+    await expect(openPostgresStore({ connectionString: url })).rejects.toThrow(/newer than this release/);
+  });
+
+  it('an unreachable database: open rejects with StoreUnavailableError, without the password', async () => {
+    const port = await deadPort();
+    const attempt = openPostgresStore({ connectionString: `postgres://devicelogin:s3cret-pw@127.0.0.1:${port}/x` });
+    const error: unknown = await attempt.catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(StoreUnavailableError);
+    expect((error as StoreUnavailableError).code).toBe('store_unavailable');
+    expect(String(error)).toContain('ECONNREFUSED');
+    expect(`${String(error)} ${JSON.stringify(error)}`).not.toContain('s3cret-pw');
+  });
+
+  it('during an outage every call rejects with StoreUnavailableError; the same store recovers after', async () => {
+    const url = new URL(await postgres.fresh());
+    const relay = await startTcpRelay(Number(url.port || 5432), url.hostname);
+    toDispose.push(() => relay.close());
+    url.port = String(relay.port);
+    const store = await open(url.toString());
+    expect(await store.hit('k', 60_000, T0)).toBe(1);
+
+    await relay.cut();
+    await expect(store.ping()).rejects.toBeInstanceOf(StoreUnavailableError);
+    await expect(store.hit('k', 60_000, T0)).rejects.toBeInstanceOf(StoreUnavailableError);
+    await expect(store.createDeviceCode(newDeviceCode())).rejects.toBeInstanceOf(StoreUnavailableError);
+    await expect(store.rotateRefreshToken('x', () => ({}) as never, T0)).rejects.toBeInstanceOf(StoreUnavailableError);
+
+    await relay.restore();
+    await store.ping();
+    expect(await store.hit('k', 60_000, T0)).toBe(2);
+  });
+
+  it('connections killed by the server (pg_terminate_backend) are replaced without a restart', async () => {
+    const url = await postgres.fresh();
+    const applicationName = `devicelogin-kill-${Date.now()}`;
+    const store = await open(url, T0, { applicationName });
+    // Three connections in the pool (max 3), all idle after this.
+    await Promise.all([1, 2, 3].map(() => store.hit('k', 60_000, T0)));
+    const killed = await sql<{ killed: boolean }>(
+      url,
+      'SELECT pg_terminate_backend(pid) AS killed FROM pg_stat_activity WHERE application_name = $1',
+      [applicationName],
+    );
+    expect(killed.length).toBeGreaterThan(0);
+    // Each call either finds a live connection or fails on a dead one (which the pool drops):
+    // within max + 1 calls one succeeds, and no failure is anything but "unavailable".
+    let answered = false;
+    for (let attempt = 0; attempt <= 3 && !answered; attempt++) {
+      try {
+        await store.ping();
+        answered = true;
+      } catch (error) {
+        expect(error).toBeInstanceOf(StoreUnavailableError);
+      }
+    }
+    expect(answered).toBe(true);
+    expect(await store.hit('k', 60_000, T0)).toBe(4);
+  });
+});
