@@ -12,8 +12,11 @@ import { registerDiscovery } from './endpoints/discovery.js';
 import { registerRevocation } from './endpoints/revocation.js';
 import { registerToken } from './endpoints/token.js';
 import { registerUserinfo } from './endpoints/userinfo.js';
+import { registerHealth } from './endpoints/health.js';
+import { registerMetrics } from './endpoints/metrics.js';
+import { ServerMetrics } from './metrics/server-metrics.js';
 import { OAuthError, errorBody } from './errors.js';
-import { StoreUnavailableError } from './store/errors.js';
+import { STORE_RETRY_AFTER_SECONDS, StoreUnavailableError } from './store/errors.js';
 import { openConfiguredStore } from './store/open.js';
 import type { Store } from './store/store.js';
 import { SigningKeys } from './tokens/signing-keys.js';
@@ -40,9 +43,6 @@ export interface BuiltApp {
   readonly context: ServerContext;
 }
 
-/** `Retry-After` (seconds) of the 503 answered while the store is unavailable. */
-const STORE_RETRY_AFTER_SECONDS = 5;
-
 /** Request log fields: never the query string (a deep link carries the user code) nor bodies. */
 const serializers = {
   req(request: { method: string; url: string; ip?: string; id?: string }): Record<string, unknown> {
@@ -65,6 +65,7 @@ export async function buildApp(options: BuildOptions): Promise<BuiltApp> {
     clock,
     keys: new SigningKeys(store, clock),
     cookieSecret: config.cookieSecret ?? randomBytes(32).toString('base64url'),
+    metrics: new ServerMetrics(),
   };
   await seed(context);
 
@@ -138,6 +139,20 @@ export async function buildApp(options: BuildOptions): Promise<BuiltApp> {
   registerApiMe(app, context);
   registerUserinfo(app, context);
   registerVerification(app, context);
+  registerHealth(app, context);
+  registerMetrics(app, context.metrics, config.metricsToken);
+  app.addHook('onResponse', (request, reply, done) => {
+    // Route patterns (bounded), never raw URLs; unmatched requests share one label.
+    context.metrics.requestDuration.observe(
+      {
+        route: request.routeOptions.url ?? 'unmatched',
+        method: request.method,
+        status: `${Math.floor(reply.statusCode / 100)}xx`,
+      },
+      reply.elapsedTime / 1000,
+    );
+    done();
+  });
   app.addHook('onClose', async () => store.close());
   return { app, context };
 }

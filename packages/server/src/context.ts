@@ -1,5 +1,6 @@
 import type { Clock } from '@devicelogin/protocol';
 import type { ServerConfig } from './config/defaults.js';
+import type { ServerMetrics } from './metrics/server-metrics.js';
 import type { Store } from './store/store.js';
 import type { SigningKeys } from './tokens/signing-keys.js';
 
@@ -15,6 +16,8 @@ export interface ServerContext {
    * one load balancer must share it (config `cookieSecret`); random per process by default.
    */
   readonly cookieSecret: string;
+  /** Prometheus counters and histograms of this app (served at `/metrics`). */
+  readonly metrics: ServerMetrics;
 }
 
 /** The deterministic tenant id (a UUID) of a tenant name, used as `tid`. */

@@ -66,6 +66,8 @@ export interface ServerConfig {
    * by HKDF). Absent: they are stored unencrypted (docs/security.md). Never a flag.
    */
   readonly mfaEncryptionSecret?: string;
+  /** Bearer token `/metrics` requires; absent: the endpoint is open. Never a flag. */
+  readonly metricsToken?: string;
 }
 
 /** Defaults for every optional field. */

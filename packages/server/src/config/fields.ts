@@ -147,6 +147,14 @@ export const CONFIG_FIELDS: { readonly [K in keyof ServerConfig]-?: FieldSpec } 
     description:
       'Secret the TOTP (MFA) secrets are encrypted with in the store (AES-256-GCM), at least 32 characters. Keep it stable: changing it makes enrolled users unable to sign in until `devicelogin-admin users reset-mfa`. Never a flag.',
   },
+  metricsToken: {
+    type: 'string',
+    check: { kind: 'string' },
+    sources: 'file-env',
+    defaultText: 'none: `/metrics` is open',
+    description:
+      'Bearer token Prometheus must send to read `GET /metrics` (compared in constant time). Without it the endpoint is open: counts and latencies only, no identities. Never a flag.',
+  },
 };
 
 /** Every field of a `clients` entry. */

@@ -50,6 +50,7 @@ export function registerDeviceAuthorization(app: FastifyInstance, context: Serve
           requestUserAgent: (request.headers['user-agent'] ?? '').slice(0, 512),
         }),
       );
+      context.metrics.deviceCodesIssued.inc();
       const shown = formatUserCode(userCode);
       const verificationUri = `${config.publicUrl}/device`;
       const language = languageOf(request.query.mkt, request.headers['accept-language']);

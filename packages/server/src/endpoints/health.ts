@@ -1,8 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { ServerContext } from '../context.js';
-
-/** How long a load balancer should wait before asking a not-ready instance again. */
-const RETRY_AFTER_SECONDS = 5;
+import { STORE_RETRY_AFTER_SECONDS } from '../store/errors.js';
 
 /**
  * `GET /healthz` (liveness: the process answers) and `GET /readyz` (readiness: the store answers
@@ -21,7 +19,7 @@ export function registerHealth(app: FastifyInstance, context: ServerContext): vo
       return { status: 'ok', database: 'up' };
     } catch (error) {
       request.log.warn({ err: { type: (error as Error).name, message: (error as Error).message } }, 'store not ready');
-      void reply.code(503).header('retry-after', String(RETRY_AFTER_SECONDS));
+      void reply.code(503).header('retry-after', String(STORE_RETRY_AFTER_SECONDS));
       return { status: 'unavailable', database: 'down' };
     }
   });

@@ -11,6 +11,20 @@ import { tenantOf, type TenantParams } from './tenant.js';
  * parameters MSAL sends (`client_info`, `claims`, `x-client-*`, `client-request-id`…) are
  * tolerated. Responses are never cached.
  */
+const DEVICE_CODE_GRANT_TYPE = 'urn:ietf:params:oauth:grant-type:device_code';
+
+/** Counts a device-code poll by outcome (the OAuth error code, or success) in the metrics. */
+async function pollCounted<T>(context: ServerContext, answer: Promise<T>): Promise<T> {
+  try {
+    const result = await answer;
+    context.metrics.poll(undefined);
+    return result;
+  } catch (error) {
+    context.metrics.poll(error instanceof OAuthError ? error.error : 'other');
+    throw error;
+  }
+}
+
 export function registerToken(app: FastifyInstance, context: ServerContext): void {
   const grants = new Map<string, Grant>();
   for (const grant of [deviceCodeGrant(), refreshTokenGrant()]) {
@@ -27,6 +41,8 @@ export function registerToken(app: FastifyInstance, context: ServerContext): voi
       const grant = grants.get(type);
       if (grant === undefined)
         throw new OAuthError(400, 'unsupported_grant_type', `The grant type '${type.slice(0, 100)}' is not supported.`);
+      if (grant.grantTypes.includes(DEVICE_CODE_GRANT_TYPE))
+        return pollCounted(context, grant.handle(context, { tenant, form, http: request }));
       return grant.handle(context, { tenant, form, http: request });
     },
   );

@@ -12,6 +12,9 @@
  * `message` never contains the connection string; the driver's error is kept as `cause` (for
  * logs: it may name the host, never the password).
  */
+/** `Retry-After` (seconds) of the 503 answered while the store is unavailable. */
+export const STORE_RETRY_AFTER_SECONDS = 5;
+
 export class StoreUnavailableError extends Error {
   /** Stable code for logs and `switch`es. */
   readonly code = 'store_unavailable';

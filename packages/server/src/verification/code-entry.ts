@@ -57,6 +57,7 @@ export function registerCodeEntry(scope: FastifyInstance, deps: VerificationDeps
     const retryAt = await retryAfterLimit(store, budget, now);
     if (retryAt !== undefined) {
       void reply.header('retry-after', String(Math.ceil((retryAt - now) / 1000)));
+      deps.context.metrics.guessingLimitHits.inc({ limit: 'code_entry' });
       return sendPage(reply, 429, rateLimitedPage(retryAt, now));
     }
     const code = normalizeUserCode(formField(request.body, 'user_code') ?? '');

@@ -66,6 +66,7 @@ export function registerConsent(scope: FastifyInstance, deps: VerificationDeps):
         ? await store.approveDeviceCode(record.id, user.id, record.scope, now)
         : await store.denyDeviceCode(record.id, now);
     if (!decided) return codeGone(deps, request, reply, await sessionRecord(deps, session), now);
+    deps.context.metrics.decisions.inc({ outcome: action === 'allow' ? 'approved' : 'denied' });
     // Same nonce: a re-posted form (back button, second tab) reaches "already used", not a 403.
     deps.sessions.write(
       reply,

@@ -4,6 +4,7 @@ import { CsrfTokens, addCsrfGuard } from '../middleware/csrf.js';
 import { addNoStore } from '../middleware/no-store.js';
 import { addSecurityHeaders } from '../middleware/security-headers.js';
 import { SessionCookies } from '../middleware/session.js';
+import { STORE_RETRY_AFTER_SECONDS, StoreUnavailableError } from '../store/errors.js';
 import { expiredPage } from '../views/expired-page.js';
 import { failurePage } from '../views/failure-page.js';
 import { registerCodeEntry } from './code-entry.js';
@@ -66,6 +67,12 @@ export function registerVerification(
       reject: (_request, reply) => sendPage(reply, 403, expiredPage()),
     });
     scope.setErrorHandler((error, request, reply) => {
+      if (error instanceof StoreUnavailableError) {
+        // The database is down for a moment: say so, and when to retry (the pool reconnects).
+        request.log.warn({ err: { type: error.name, message: error.message } }, 'store unavailable');
+        void reply.header('retry-after', String(STORE_RETRY_AFTER_SECONDS));
+        return sendPage(reply, 503, failurePage());
+      }
       const status =
         typeof error === 'object' && error !== null && 'statusCode' in error ? Number(error.statusCode) : 500;
       const code = status >= 400 && status < 600 ? status : 500;

@@ -30,6 +30,7 @@ export async function rateLimited(
   const retryAt = await retryAfterLimit(deps.context.store, budget, now);
   if (retryAt === undefined) return undefined;
   void reply.header('retry-after', String(Math.ceil((retryAt - now) / 1000)));
+  deps.context.metrics.guessingLimitHits.inc({ limit: 'sign_in' });
   return sendPage(reply, 429, rateLimitedPage(retryAt, now));
 }
 
@@ -52,7 +53,7 @@ export async function chargeSignInFailure(
   await recordFailure(store, budget, now);
   if ((await recordCodeFailure(store, record, now)) < deps.limits.signInPerCode.max) return undefined;
   // False when the code was decided or expired meanwhile: no longer pending either way.
-  await store.denyDeviceCode(record.id, now);
+  if (await store.denyDeviceCode(record.id, now)) deps.context.metrics.decisions.inc({ outcome: 'blocked' });
   request.log.warn({ deviceCodeId: record.id }, `device code denied: too many failed ${what}`);
   startSession(deps, request, reply, { expiresAt: now + ENTRY_SESSION_MS }, now);
   return sendPage(reply, 403, codeBlockedPage());

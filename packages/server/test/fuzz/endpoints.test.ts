@@ -90,6 +90,9 @@ const ENDPOINTS: readonly (readonly ['GET' | 'POST', string])[] = [
   ['GET', '/device/consent'],
   ['POST', '/device/consent'],
   ['GET', '/device/done'],
+  ['GET', '/healthz'],
+  ['GET', '/readyz'],
+  ['GET', '/metrics'],
 ];
 
 /** Half the posts carry a real session cookie and its CSRF token (plus whatever was generated). */
