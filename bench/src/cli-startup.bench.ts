@@ -17,7 +17,7 @@ import { parseArgs } from 'node:util';
 import { generateCache } from './silent/generate-cache.js';
 import { summarize } from './startup/stats.js';
 
-const BIN = fileURLToPath(new URL('../../packages/cli/dist/bundle/devicelogin.js', import.meta.url));
+const BIN = fileURLToPath(new URL('../../packages/cli/dist/bundle/devicelogin.cjs', import.meta.url));
 const TARGET_RATIO = 1.5;
 
 const { values } = parseArgs({ options: { runs: { type: 'string' }, warmup: { type: 'string' } } });

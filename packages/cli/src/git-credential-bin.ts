@@ -2,4 +2,6 @@
 import { main } from './main.js';
 import { processContext } from './context.js';
 
-process.exitCode = await main(['git-credential', ...process.argv.slice(2)], processContext());
+void main(['git-credential', ...process.argv.slice(2)], processContext()).then((code) => {
+  process.exitCode = code;
+});

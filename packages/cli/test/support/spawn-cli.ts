@@ -2,9 +2,9 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 /** The built `devicelogin` (the esbuild bundle the package's bin points to). */
-export const BIN = fileURLToPath(new URL('../../dist/bundle/devicelogin.js', import.meta.url));
+export const BIN = fileURLToPath(new URL('../../dist/bundle/devicelogin.cjs', import.meta.url));
 /** The built `git-credential-devicelogin`. */
-export const GIT_BIN = fileURLToPath(new URL('../../dist/bundle/git-credential-devicelogin.js', import.meta.url));
+export const GIT_BIN = fileURLToPath(new URL('../../dist/bundle/git-credential-devicelogin.cjs', import.meta.url));
 
 /** A running CLI process with its output so far. */
 export interface CliProcess {

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { nodeCrypto } from './lazy-crypto.js';
 import { basename, dirname, join } from 'node:path';
 import { errorCode, type CacheFileSystem } from './fs-port.js';
 
@@ -7,7 +7,7 @@ const TEMP_INFIX = '.tmp-';
 
 /** A unique temporary file name next to `path` (same directory, hence same file system). */
 export function tempPathFor(path: string, pid: number): string {
-  return `${path}${TEMP_INFIX}${pid}-${randomBytes(6).toString('hex')}`;
+  return `${path}${TEMP_INFIX}${pid}-${nodeCrypto().randomBytes(6).toString('hex')}`;
 }
 
 /**

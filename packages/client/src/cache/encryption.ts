@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import { nodeCrypto } from './lazy-crypto.js';
 
 /**
  * The encrypted cache file: a one-line JSON envelope around an AES-256-GCM ciphertext.
@@ -48,7 +48,8 @@ export type OpenedEnvelope =
 
 /** A short fingerprint of `key` (see the envelope description). */
 export function keyId(key: Uint8Array): string {
-  return createHash('sha256')
+  return nodeCrypto()
+    .createHash('sha256')
     .update('devicelogin-cache-key-id\0')
     .update(key)
     .digest()
@@ -79,8 +80,8 @@ export function isCacheEnvelope(value: unknown): boolean {
 export function sealCacheEnvelope(plaintext: Uint8Array, key: Uint8Array): Buffer {
   assertKey(key);
   const kid = keyId(key);
-  const iv = randomBytes(IV_BYTES);
-  const cipher = createCipheriv('aes-256-gcm', key, iv, { authTagLength: TAG_BYTES });
+  const iv = nodeCrypto().randomBytes(IV_BYTES);
+  const cipher = nodeCrypto().createCipheriv('aes-256-gcm', key, iv, { authTagLength: TAG_BYTES });
   cipher.setAAD(aad(kid));
   const data = Buffer.concat([cipher.update(plaintext), cipher.final()]);
   const envelope: Envelope = {
@@ -128,7 +129,7 @@ export function openCacheEnvelope(bytes: Uint8Array, key: Uint8Array): OpenedEnv
     return { ok: false, reason: 'the envelope has a malformed IV or tag' };
   }
   try {
-    const decipher = createDecipheriv('aes-256-gcm', key, iv, { authTagLength: TAG_BYTES });
+    const decipher = nodeCrypto().createDecipheriv('aes-256-gcm', key, iv, { authTagLength: TAG_BYTES });
     decipher.setAAD(aad(envelope.kid));
     decipher.setAuthTag(tag);
     const plaintext = Buffer.concat([decipher.update(Buffer.from(envelope.data, 'base64')), decipher.final()]);

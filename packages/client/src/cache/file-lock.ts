@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { nodeCrypto } from './lazy-crypto.js';
 import { hostname } from 'node:os';
 import { createRequire } from 'node:module';
 import type { Clock } from '@devicelogin/protocol';
@@ -179,7 +179,7 @@ async function tryCreate(path: string, options: FileLockOptions): Promise<LockRe
     threadId: me.threadId,
     hostname: me.hostname,
     createdAt: options.clock.now(),
-    nonce: randomBytes(12).toString('base64url'),
+    nonce: nodeCrypto().randomBytes(12).toString('base64url'),
   };
   held.add(record.nonce); // before the file exists: a same-process waiter must never see it as stale
   try {

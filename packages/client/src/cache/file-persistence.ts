@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { nodeCrypto } from './lazy-crypto.js';
 import * as nodeFs from 'node:fs/promises';
 import { statSync, type BigIntStats } from 'node:fs';
 import { dirname, resolve } from 'node:path';
@@ -177,7 +177,7 @@ export function createFilePersistence(options: FilePersistenceOptions): CachePer
     const read = await readCurrent();
     if (read.kind === 'ok') return { data: read.data, version: read.version };
     if (read.kind === 'corrupt') {
-      const movedTo = `${path}.corrupt-${clock.now()}-${randomBytes(3).toString('hex')}`;
+      const movedTo = `${path}.corrupt-${clock.now()}-${nodeCrypto().randomBytes(3).toString('hex')}`;
       try {
         await fs.rename(path, movedTo);
       } catch (error) {

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { nodeCrypto } from './lazy-crypto.js';
 import { resolve } from 'node:path';
 import { ConfigurationError, KeyringUnavailableError } from '../errors.js';
 import { KEY_BYTES } from './encryption.js';
@@ -140,7 +140,7 @@ export function keyringKeyProvider(options: KeyringKeyProviderOptions): KeyProvi
     description: `keyring ${where}`,
     getKey,
     async createKey() {
-      const fresh = randomBytes(KEY_BYTES).toString('base64');
+      const fresh = nodeCrypto().randomBytes(KEY_BYTES).toString('base64');
       await call((e) => e.setPassword(fresh));
       // Read back: a keyring that accepts a secret but does not keep it would lose the cache.
       const kept = await getKey();
