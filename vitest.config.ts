@@ -6,6 +6,9 @@ export default defineConfig({
     testTimeout: 20_000,
     hookTimeout: 20_000,
     pool: 'forks',
+    // Two workers on the 2-core machines: much of the suite waits on child processes, Chromium,
+    // PostgreSQL and sockets rather than on the CPU (measured: the whole run 7.0 → 4.9 minutes).
+    maxWorkers: 2,
     reporters: process.env.CI ? ['default'] : ['default'],
   },
 });

@@ -1,7 +1,9 @@
 /**
  * Token endpoint benchmark: pending-poll requests per second (POST token, device code grant,
- * the code not yet approved), ours against node-oidc-provider 9.13.3 and a bare node:http floor,
- * in one run with one load tool (autocannon); plus memory with 100,000 pending codes. Each server
+ * the code not yet approved), ours on SQLite and on PostgreSQL (a fresh database of the local
+ * server, created and dropped by the run) against node-oidc-provider 9.13.3 and a bare node:http
+ * floor, in one run with one load tool (autocannon), same connections and duration; plus memory
+ * with 100,000 pending codes. `--no-postgres` (BENCH_TOKEN_POSTGRES=0) leaves PostgreSQL out. Each server
  * runs in its own child process on 127.0.0.1:0; its codes are issued through its own device
  * authorization endpoint; every answer is tallied and checked.
  *
@@ -13,6 +15,7 @@
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { availableParallelism, cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freshBenchDatabase, type BenchDatabase } from './postgres/fresh-database.js';
 import { count } from './silent/table.js';
 import { measureMemory, type MemoryResult } from './token-endpoint/memory.js';
 import { readOptions } from './token-endpoint/options.js';
@@ -63,6 +66,20 @@ const specs: RunSpec[] = [
     profileDir: options.profileDir,
   },
 ];
+
+// Ours on PostgreSQL: same codes, interval and expected answers as ours on SQLite.
+const database: BenchDatabase | undefined = options.postgres ? await freshBenchDatabase() : undefined;
+if (database !== undefined) {
+  specs.push({
+    label: 'ours on PostgreSQL (interval 5 s)',
+    peer: 'devicelogin-postgres',
+    codes: options.codes,
+    pollIntervalSeconds: 5,
+    expected: [PENDING, '400 slow_down'],
+    oidcStore: options.oidcStore,
+    databaseUrl: database.url,
+  });
+}
 
 /** Warms each run up (not measured). */
 async function warmUp(runs: readonly PreparedRun[]): Promise<void> {
@@ -162,6 +179,7 @@ try {
 } finally {
   for (const run of open) await run.close();
   await rm(workRoot, { recursive: true, force: true });
+  await database?.drop();
 }
 
 printSummary({ options, machine, rows, memory, memoryNotes, seconds: (performance.now() - started) / 1000 });

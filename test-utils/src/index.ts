@@ -1,5 +1,5 @@
 export { startServer, readBody, readForm, sendJson, sendText, type Handler, type TestServer } from './server.js';
-export { fakeClock, stuckClock, type FakeClock } from './fake-clock.js';
+export { eventually, fakeClock, manualClock, stuckClock, type FakeClock, type ManualClock } from './fake-clock.js';
 export { assertNoSecretsIn, describeErrorFully } from './secrets.js';
 export { createTestIssuer, type TestIssuer } from './issuer.js';
 export { tempDir } from './temp-dir.js';

@@ -48,6 +48,22 @@ export class ServerChild {
     return (await this.#ask({ type: 'fill', count, clientId }, 'filled', timeoutMs)).ms;
   }
 
+  /** {@link fill}, resolving to the device codes created (in order) and the ms it took. */
+  async fillReturningCodes(
+    count: number,
+    clientId: string,
+    timeoutMs: number,
+  ): Promise<{ deviceCodes: readonly string[]; ms: number }> {
+    const { deviceCodes, ms } = await this.#ask(
+      { type: 'fill', count, clientId, returnCodes: true },
+      'filled',
+      timeoutMs,
+    );
+    if (deviceCodes?.length !== count)
+      throw new Error(`server child: ${deviceCodes?.length ?? 0} codes back, not ${count}`);
+    return { deviceCodes, ms };
+  }
+
   /**
    * Polls every filled code once in the child; resolves to the answers (null when the peer keeps
    * no polling state) and the ms it took.

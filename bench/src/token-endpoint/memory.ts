@@ -26,6 +26,9 @@ const HOW: Readonly<Record<PeerId, string>> = {
   devicelogin:
     'store.createDeviceCode in the server child, one immediate transaction per code (no HTTP); then each code ' +
     'polled once through the token route with app.inject, so the poll tracker holds an entry per code',
+  'devicelogin-postgres':
+    'store.createDeviceCode in the server child (PostgreSQL, no HTTP); then each code polled once through the token ' +
+    'route with app.inject',
   'oidc-provider':
     'new provider.DeviceCode({…}).save() in the server child, as POST /device/auth does (no HTTP); not polled: ' +
     'its pending path keeps no state (lib/actions/grants/device_code.js throws AuthorizationPending before any save)',

@@ -4,7 +4,8 @@ import type { Footprint, PeerSettings } from './peers/peer.js';
 /** What the harness asks a server child; the child answers each request with one reply. */
 export type ChildRequest =
   | { readonly type: 'start'; readonly peer: PeerId; readonly settings: PeerSettings }
-  | { readonly type: 'fill'; readonly count: number; readonly clientId: string }
+  /** `returnCodes`: send the device codes back (the cost-growth benchmark polls them). */
+  | { readonly type: 'fill'; readonly count: number; readonly clientId: string; readonly returnCodes?: boolean }
   | { readonly type: 'footprint' }
   /** Polls every filled code once in process (peers that keep per-code polling state). */
   | { readonly type: 'poll-each' }
@@ -19,7 +20,7 @@ export type ChildRequest =
 /** What a server child answers. */
 export type ChildReply =
   | { readonly type: 'ready'; readonly origin: string }
-  | { readonly type: 'filled'; readonly ms: number }
+  | { readonly type: 'filled'; readonly ms: number; readonly deviceCodes?: readonly string[] }
   /** `answers` is null when the peer keeps no polling state (nothing was polled). */
   | { readonly type: 'polled'; readonly ms: number; readonly answers: Readonly<Record<string, number>> | null }
   | { readonly type: 'footprint'; readonly footprint: Footprint }

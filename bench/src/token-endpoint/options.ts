@@ -22,6 +22,8 @@ export interface TokenBenchOptions {
   readonly profileDir: string | undefined;
   /** node-oidc-provider's memory store: raised capacity (default) or stock (1,000 entries). */
   readonly oidcStore: 'raised' | 'stock';
+  /** Measure ours on PostgreSQL too (a fresh database of the local server). Default true. */
+  readonly postgres: boolean;
 }
 
 function whole(value: string | undefined, fallback: number, name: string, min: number): number {
@@ -44,6 +46,7 @@ function whole(value: string | undefined, fallback: number, name: string, min: n
  *   --memory-codes 100000   BENCH_TOKEN_MEMORY_CODES   0 skips the memory measurement
  *   --profile DIR           BENCH_TOKEN_PROFILE        CPU profiles of our server child (measured rounds) into DIR
  *   --oidc-store stock      BENCH_TOKEN_OIDC_STORE     oidc-provider's stock 1,000-entry memory store
+ *   --no-postgres           BENCH_TOKEN_POSTGRES=0     leave ours on PostgreSQL out
  * @throws {Error} on a malformed value.
  */
 export function readOptions(argv: readonly string[] = process.argv.slice(2)): TokenBenchOptions {
@@ -59,6 +62,7 @@ export function readOptions(argv: readonly string[] = process.argv.slice(2)): To
       'memory-codes': { type: 'string' },
       profile: { type: 'string' },
       'oidc-store': { type: 'string' },
+      'no-postgres': { type: 'boolean' },
     },
   });
   const env = process.env;
@@ -77,5 +81,6 @@ export function readOptions(argv: readonly string[] = process.argv.slice(2)): To
     memoryCodes: whole(values['memory-codes'] ?? env['BENCH_TOKEN_MEMORY_CODES'], 100_000, '--memory-codes', 0),
     profileDir: profile === undefined || profile === '' ? undefined : profile,
     oidcStore,
+    postgres: values['no-postgres'] !== true && env['BENCH_TOKEN_POSTGRES'] !== '0',
   };
 }

@@ -18,6 +18,8 @@ export interface RunSpec {
   readonly oidcStore: 'raised' | 'stock';
   /** Write a CPU profile of this run's server child during its measured rounds into this directory. */
   readonly profileDir?: string | undefined;
+  /** The fresh database of ours on PostgreSQL. */
+  readonly databaseUrl?: string | undefined;
 }
 
 /** One measured round: the load figures and the server process's CPU time per answer. */
@@ -60,6 +62,7 @@ export async function prepareRun(spec: RunSpec, workRoot: string): Promise<Prepa
     pollIntervalSeconds: spec.pollIntervalSeconds,
     directory,
     oidcStore: spec.oidcStore,
+    databaseUrl: spec.databaseUrl,
   };
   const { child, origin } = await ServerChild.start(spec.peer, settings);
   const profiles: string[] = [];

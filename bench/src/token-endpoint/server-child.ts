@@ -35,8 +35,9 @@ async function handle(request: ChildRequest): Promise<ChildReply> {
     case 'fill': {
       if (server === undefined) throw new Error('not started');
       const started = performance.now();
-      await server.fill(request.count, request.clientId);
-      return { type: 'filled', ms: performance.now() - started };
+      const deviceCodes = await server.fill(request.count, request.clientId);
+      const ms = performance.now() - started;
+      return request.returnCodes === true ? { type: 'filled', ms, deviceCodes } : { type: 'filled', ms };
     }
     case 'poll-each': {
       if (server === undefined) throw new Error('not started');

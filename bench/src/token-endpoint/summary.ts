@@ -32,7 +32,7 @@ function printRatios(rows: readonly ThroughputRow[]): void {
   const baseline = rows.find((row) => row.spec.peer === 'baseline');
   const oidc = rows.find((row) => row.spec.peer === 'oidc-provider');
   console.log('\nRatios (req/s: mean ÷ mean; CPU: how many times less server CPU per answer):');
-  for (const row of rows.filter((r) => r.spec.peer === 'devicelogin')) {
+  for (const row of rows.filter((r) => r.spec.peer === 'devicelogin' || r.spec.peer === 'devicelogin-postgres')) {
     if (oidc !== undefined)
       console.log(`  ${row.spec.label} ÷ oidc-provider: ${ratio(row, oidc)} req/s, ${cpuRatio(row, oidc)} less CPU`);
     if (baseline !== undefined) console.log(`  ${row.spec.label} ÷ baseline: ${ratio(row, baseline)} req/s`);
@@ -42,9 +42,16 @@ function printRatios(rows: readonly ThroughputRow[]): void {
 }
 
 function printTarget(rows: readonly ThroughputRow[], codes: number): void {
-  const ours = rows.find((row) => row.spec.peer === 'devicelogin');
   const oidc = rows.find((row) => row.spec.peer === 'oidc-provider');
-  if (ours === undefined || oidc === undefined) return;
+  if (oidc === undefined) return;
+  // The first row of each store: both are measured against the same oidc-provider run.
+  for (const peer of ['devicelogin', 'devicelogin-postgres'] as const) {
+    const ours = rows.find((row) => row.spec.peer === peer);
+    if (ours !== undefined) printTargetOf(ours, oidc, codes);
+  }
+}
+
+function printTargetOf(ours: ThroughputRow, oidc: ThroughputRow, codes: number): void {
   const rate = (row: ThroughputRow): number => medianOf(row.rounds, (r) => r.requestsPerSecond.mean);
   const paired = pairedRatio(ours, oidc);
   const value = paired?.median ?? rate(ours) / rate(oidc);

@@ -51,6 +51,13 @@ export interface SystemOptions {
   readonly clockSkewSeconds?: number;
   /** Receives diagnostic lines (never secrets). Default: none. */
   readonly logger?: Logger;
+  /**
+   * Long-poll the token endpoint (`Prefer: wait=N`) when the provider's metadata advertises it
+   * (a devicelogin server does): tokens arrive the moment the user approves instead of up to one
+   * interval later. Falls back to plain polling by itself when a proxy cuts held requests.
+   * Default true; false always polls.
+   */
+  readonly longPoll?: boolean;
 }
 
 /** Token cache settings (MSAL's `cache` section). */
@@ -86,6 +93,8 @@ export interface ResolvedConfig {
   readonly log: Logger;
   readonly expiryBufferSeconds: number;
   readonly persistence: CachePersistence | undefined;
+  /** `system.longPoll` (default true). */
+  readonly longPoll: boolean;
 }
 
 /** The package version, sent as `x-client-VER`. */
@@ -143,6 +152,7 @@ export function resolveConfig(config: PublicClientConfiguration): ResolvedConfig
     log: system.logger ?? silentLogger,
     expiryBufferSeconds: nonNegative(config.cache?.expiryBufferSeconds, 'cache.expiryBufferSeconds', 300),
     persistence: config.cache?.persistence,
+    longPoll: system.longPoll !== false,
     language,
     clockSkewSeconds: nonNegative(system.clockSkewSeconds, 'system.clockSkewSeconds', 300),
     http: createHttpTransport({

@@ -89,6 +89,7 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
         status: response.status,
         contentType: response.headers.get('content-type'),
         retryAfter: response.headers.get('retry-after'),
+        preferenceApplied: response.headers.get('preference-applied'),
         body: await readBody(response),
       };
     } catch (error) {

@@ -234,6 +234,9 @@ export class PublicClientApplication {
         interval: flow.interval,
         log: config.log,
         secrets: [flow.userCode],
+        ...(config.longPoll && endpoints.longPollMaxWait !== undefined
+          ? { longPollMaxWait: endpoints.longPollMaxWait }
+          : {}),
         parameters: {
           grant_type: profile.grantType,
           client_id: config.clientId,

@@ -9,5 +9,10 @@ export interface ReceivedResponse {
   readonly contentType: string | null;
   /** Value of the Retry-After header, or null when absent. */
   readonly retryAfter: string | null;
+  /**
+   * Value of the Preference-Applied header (RFC 7240), when the transport reads it: the token
+   * endpoint's answer to a long-poll (`Prefer: wait=N`). Absent or null: none.
+   */
+  readonly preferenceApplied?: string | null;
   readonly body: string;
 }

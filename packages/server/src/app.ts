@@ -6,6 +6,8 @@ import { systemClock, type Clock } from '@devicelogin/protocol';
 import { resolveServerConfig, type ServerConfig } from './config/defaults.js';
 import type { ServerContext } from './context.js';
 import { hashPassword } from './crypto.js';
+import type { DeviceCodeEvents } from './events/device-code-events.js';
+import { openConfiguredEvents } from './events/open-events.js';
 import { registerApiMe } from './endpoints/api-me.js';
 import { registerDeviceAuthorization } from './endpoints/device-authorization.js';
 import { registerDiscovery } from './endpoints/discovery.js';
@@ -28,6 +30,13 @@ export interface BuildOptions {
   /** Default: PostgreSQL at `config.databaseUrl` when set, else SQLite at `config.sqlitePath`. */
   readonly store?: Store;
   readonly clock?: Clock;
+  /**
+   * The long-poll channel (approve/deny wake held token requests). Default: PostgreSQL
+   * LISTEN/NOTIFY when `config.databaseUrl` is set, in-process otherwise (events/open-events.ts).
+   * Pass one when `store` is a PostgreSQL store shared with other instances but `databaseUrl` is
+   * not set (`openPostgresEvents`). Closed with the app.
+   */
+  readonly events?: DeviceCodeEvents;
   /** Fastify's logger option (pino). Default: off. */
   readonly logger?: FastifyServerOptions['logger'];
   /**
@@ -59,6 +68,8 @@ export async function buildApp(options: BuildOptions): Promise<BuiltApp> {
   const config = resolveServerConfig(options.config);
   const clock = options.clock ?? systemClock;
   const store = options.store ?? (await openConfiguredStore(config));
+  let warnEvents = (error: Error): void => void error; // replaced by the app's logger below
+  const events = options.events ?? (await openConfiguredEvents(config, clock, (error) => warnEvents(error)));
   const context: ServerContext = {
     config,
     store,
@@ -66,6 +77,7 @@ export async function buildApp(options: BuildOptions): Promise<BuiltApp> {
     keys: new SigningKeys(store, clock),
     cookieSecret: config.cookieSecret ?? randomBytes(32).toString('base64url'),
     metrics: new ServerMetrics(),
+    events,
   };
   await seed(context);
 
@@ -153,6 +165,10 @@ export async function buildApp(options: BuildOptions): Promise<BuiltApp> {
     );
     done();
   });
+  warnEvents = (error) =>
+    app.log.warn({ err: { type: error.name, message: error.message } }, 'device code events unavailable');
+  // Held token requests answer (pending) at once instead of delaying the shutdown by up to N s.
+  app.addHook('preClose', async () => events.close());
   app.addHook('onClose', async () => store.close());
   return { app, context };
 }

@@ -1,5 +1,6 @@
 import type { Clock } from '@devicelogin/protocol';
 import type { ServerConfig } from './config/defaults.js';
+import type { DeviceCodeEvents } from './events/device-code-events.js';
 import type { ServerMetrics } from './metrics/server-metrics.js';
 import type { Store } from './store/store.js';
 import type { SigningKeys } from './tokens/signing-keys.js';
@@ -18,6 +19,11 @@ export interface ServerContext {
   readonly cookieSecret: string;
   /** Prometheus counters and histograms of this app (served at `/metrics`). */
   readonly metrics: ServerMetrics;
+  /**
+   * Decisions on device codes (approve/deny publish, held token requests wait): in-process with
+   * SQLite, LISTEN/NOTIFY with PostgreSQL (events/open-events.ts).
+   */
+  readonly events: DeviceCodeEvents;
 }
 
 /** The deterministic tenant id (a UUID) of a tenant name, used as `tid`. */

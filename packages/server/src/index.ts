@@ -10,6 +10,10 @@ export { openSqliteStore } from './store/sqlite/sqlite-store.js';
 export { openConfiguredStore, type ConfiguredStore, type OpenConfiguredStoreOptions } from './store/open.js';
 export type { PostgresStore, PostgresStoreOptions } from './store/postgres/postgres-store.js';
 export { StoreUnavailableError } from './store/errors.js';
+// Long-poll channel; the PostgreSQL one (`pg`) is at events/postgres-events.ts, loaded on use.
+export type { DeviceCodeEvents, WaitOptions, WaitOutcome } from './events/device-code-events.js';
+export { InProcessDeviceCodeEvents } from './events/in-process-events.js';
+export { openConfiguredEvents } from './events/open-events.js';
 export { tenantId } from './tokens/tenant-id.js';
 export { OAuthError } from './errors.js';
 export { ensureLocalCertificates, type LocalCertificates, type LocalCertificatesOptions } from './tls/local-ca.js';

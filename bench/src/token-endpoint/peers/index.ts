@@ -1,7 +1,7 @@
 import type { TokenPeer } from './peer.js';
 
 /** The peers, in table order. */
-export const PEER_IDS = ['baseline', 'oidc-provider', 'devicelogin'] as const;
+export const PEER_IDS = ['baseline', 'oidc-provider', 'devicelogin', 'devicelogin-postgres'] as const;
 
 /** Identifier of one peer: the name of its file in `peers/`. */
 export type PeerId = (typeof PEER_IDS)[number];

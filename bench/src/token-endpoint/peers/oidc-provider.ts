@@ -110,14 +110,17 @@ export const peer: TokenPeer = {
       async fill(count, clientId) {
         const client = await provider.Client.find(clientId);
         if (client === undefined) throw new Error(`client ${clientId} not found`);
+        const codes: string[] = [];
         for (let i = 0; i < count; i += 1) {
-          await new provider.DeviceCode({
+          const code = await new provider.DeviceCode({
             client,
             deviceInfo: { ip: '127.0.0.1', ua: 'devicelogin-bench' },
             params: { client_id: clientId, scope: SCOPE },
             userCode: userCode(),
           }).save();
+          codes.push(code);
         }
+        return codes;
       },
       files: () => Promise.resolve({}),
       close: () =>

@@ -18,6 +18,8 @@ export interface PeerSettings {
   readonly directory: string;
   /** node-oidc-provider's memory adapter store: raised capacity (default) or stock (1,000 entries). */
   readonly oidcStore: 'raised' | 'stock';
+  /** PostgreSQL database for the peers that use one (ours on PostgreSQL): a fresh, empty one. */
+  readonly databaseUrl?: string | undefined;
 }
 
 /** Resident memory and store size of a running server. */
@@ -35,9 +37,10 @@ export interface RunningServer {
   readonly origin: string;
   /**
    * Creates `count` pending device codes directly through the store or model API (no HTTP), as
-   * the device authorization endpoint would, for the memory measurement.
+   * the device authorization endpoint would (memory and cost-growth measurements); resolves to
+   * their device codes, in order.
    */
-  fill(count: number, clientId: string): Promise<void>;
+  fill(count: number, clientId: string): Promise<readonly string[]>;
   /**
    * Polls every code {@link fill} created once, through the server's own token endpoint in
    * process (no socket), so that per-code polling state is counted; resolves to the answers by

@@ -10,6 +10,20 @@ export interface ResolvedEndpoints {
   readonly jwks: string | undefined;
   /** Expected id_token issuer; may contain `{tenantid}` (Entra multi-tenant authorities). */
   readonly issuer: string | undefined;
+  /**
+   * The longest `Prefer: wait=N` the token endpoint honours (seconds), when its metadata
+   * advertises long-poll (`device_authorization_long_poll_max_wait`, a devicelogin extension).
+   */
+  readonly longPollMaxWait?: number;
+}
+
+/** The metadata field a devicelogin server advertises long-poll with. */
+const LONG_POLL_FIELD = 'device_authorization_long_poll_max_wait';
+
+/** The advertised long-poll maximum, if it is a positive whole number of seconds. */
+function advertisedLongPoll(raw: Readonly<Record<string, unknown>>): { longPollMaxWait?: number } {
+  const value = raw[LONG_POLL_FIELD];
+  return typeof value === 'number' && Number.isInteger(value) && value > 0 ? { longPollMaxWait: value } : {};
 }
 
 /** Endpoints from explicit settings, templates or discovery (one request, kept by the caller). */
@@ -46,6 +60,7 @@ async function findEndpoints(config: ResolvedConfig, signal: AbortSignal | undef
     token: metadata.tokenEndpoint,
     jwks: metadata.jwksUri,
     issuer: metadata.issuer,
+    ...advertisedLongPoll(metadata.raw),
   });
 }
 

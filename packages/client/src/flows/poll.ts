@@ -11,6 +11,7 @@ import { DeviceCodeExpiredError, NetworkError, RequestTimeoutError, ServerError,
 import type { HttpTransport } from '../http.js';
 import type { Logger } from '../logger.js';
 import type { OperationContext } from './operation.js';
+import { LongPoll } from './long-poll.js';
 import { classifyOAuthError } from './poll-errors.js';
 
 /** Polling tuning; the defaults follow RFC 8628 §3.5 and PROTOCOL-NOTES §C. */
@@ -42,20 +43,32 @@ export interface PollRequest {
   readonly log: Logger;
   /** Further values to scrub from server errors (the user code), besides the secrets sent. */
   readonly secrets?: readonly string[];
+  /**
+   * The server's advertised long-poll maximum (seconds): requests then carry `Prefer: wait=N`
+   * (long-poll.ts). Absent: plain polling.
+   */
+  readonly longPollMaxWait?: number;
 }
+
+/** Statuses a proxy answers when it cuts a request it finds too long. */
+const PROXY_CUT_STATUSES: ReadonlySet<number> = new Set([502, 504]);
 
 /**
  * Polls the token endpoint until the user approves, declines or the code expires (RFC 8628 §3.4–3.5):
  * waits `interval` (+ margin) before each request; `slow_down` adds 5 s or takes the server's
  * larger interval; 429/5xx and transient network failures back off (honouring Retry-After)
  * within the code's lifetime; the client's own clock ends the loop at expiry; the operation's
- * signal interrupts both sleeps and requests at once.
+ * signal interrupts both sleeps and requests at once. With long-poll the first request goes at
+ * once and each is held by the server until the user decides or N runs out; the interval is
+ * still respected between requests (the time held counts).
  */
 export async function pollForToken(request: PollRequest, context: OperationContext): Promise<TokenResponse> {
   const { clock, http, profile, log } = request;
   const policy = request.policy ?? DEFAULT_POLL_POLICY;
   let interval = request.interval;
-  let waitMs = Math.round(interval * 1000 * (1 + policy.margin));
+  const intervalMs = (): number => Math.round(interval * 1000 * (1 + policy.margin));
+  const longPoll = new LongPoll(request.longPollMaxWait, log);
+  let waitMs = longPoll.active ? 0 : intervalMs();
   let failures = 0;
   const secrets = Object.entries(request.parameters)
     .filter(([key]) => SECRET_FIELDS.has(key))
@@ -70,12 +83,21 @@ export async function pollForToken(request: PollRequest, context: OperationConte
 
   for (;;) {
     const remaining = checkTime(clock, request.expiresAt, context, lastFailure);
-    await clock.sleep(Math.min(waitMs, remaining), context.signal);
-    checkTime(clock, request.expiresAt, context, lastFailure);
+    if (waitMs > 0) await clock.sleep(Math.min(waitMs, remaining), context.signal);
+    const held = longPoll.next(checkTime(clock, request.expiresAt, context, lastFailure));
+    const sentAt = clock.now();
     let response;
     try {
-      response = await http.postForm(request.tokenEndpoint, request.parameters, { signal: context.signal });
+      response = await http.postForm(request.tokenEndpoint, request.parameters, {
+        signal: context.signal,
+        ...(held === undefined ? {} : { headers: held.headers, timeoutMs: held.timeoutMs }),
+      });
     } catch (error) {
+      if (held !== undefined && (error instanceof NetworkError || error instanceof RequestTimeoutError)) {
+        longPoll.fallBack(`the held request failed: ${error.name}`);
+        waitMs = intervalMs();
+        continue;
+      }
       if (error instanceof NetworkError || error instanceof RequestTimeoutError) {
         lastFailure = error;
         waitMs = backoff(undefined);
@@ -90,6 +112,11 @@ export async function pollForToken(request: PollRequest, context: OperationConte
         log('info', 'Tokens received');
         return processed.value;
       case 'http_error':
+        if (held !== undefined && PROXY_CUT_STATUSES.has(processed.status)) {
+          longPoll.fallBack(`the held request was answered HTTP ${processed.status}`);
+          waitMs = intervalMs();
+          continue;
+        }
         if (!RETRYABLE_STATUSES.has(processed.status)) {
           throw new ServerError(`The token endpoint answered HTTP ${processed.status}.`, { status: processed.status });
         }
@@ -105,12 +132,15 @@ export async function pollForToken(request: PollRequest, context: OperationConte
           case 'pending':
             failures = 0;
             lastFailure = undefined;
-            waitMs = Math.round(interval * 1000 * (1 + policy.margin));
+            if (held !== undefined && (response.preferenceApplied ?? null) === null)
+              longPoll.fallBack('a pending answer without Preference-Applied');
+            // A held request already spent (part of) the interval waiting at the server.
+            waitMs = longPoll.active ? Math.max(0, intervalMs() - (clock.now() - sentAt)) : intervalMs();
             log('debug', `Authorization pending; next poll in ${waitMs} ms`);
             continue;
           case 'slow_down':
             interval = Math.max(interval + 5, action.interval ?? 0);
-            waitMs = Math.round(interval * 1000 * (1 + policy.margin));
+            waitMs = intervalMs();
             log('info', `Server asked to slow down; polling every ${interval} s`);
             continue;
           case 'retry':

@@ -49,6 +49,11 @@ export interface ServerConfig {
   readonly deviceCodeTtlSeconds: number;
   /** Advertised polling interval in seconds. Default 5. */
   readonly pollIntervalSeconds: number;
+  /**
+   * Longest `Prefer: wait=N` (RFC 7240) a device-code poll is held open for, seconds; 0 turns
+   * long-poll off. Default 20. Load balancers' idle timeouts must exceed it.
+   */
+  readonly longPollMaxWaitSeconds: number;
   /** Access and id token lifetime in seconds. Default 3600 (MSAL refreshes below 300). */
   readonly accessTokenTtlSeconds: number;
   /** Refresh token lifetime in seconds. Default 90 days. */
@@ -70,6 +75,9 @@ export interface ServerConfig {
   readonly metricsToken?: string;
 }
 
+/** Upper bound of `longPollMaxWaitSeconds`: longer holds only meet proxies' idle timeouts. */
+const MAX_LONG_POLL_SECONDS = 120;
+
 /** Defaults for every optional field. */
 export const DEFAULTS = {
   tenants: ['contoso'],
@@ -77,6 +85,7 @@ export const DEFAULTS = {
   databasePoolSize: 10,
   deviceCodeTtlSeconds: 900,
   pollIntervalSeconds: 5,
+  longPollMaxWaitSeconds: 20,
   accessTokenTtlSeconds: 3600,
   refreshTokenTtlSeconds: 90 * 24 * 3600,
   apiAudience: 'api://demo',
@@ -141,6 +150,13 @@ export function resolveServerConfig(input: Partial<ServerConfig> & { readonly pu
   positiveInteger(config.deviceCodeTtlSeconds, 'deviceCodeTtlSeconds');
   positiveInteger(config.pollIntervalSeconds, 'pollIntervalSeconds');
   positiveInteger(config.refreshTokenTtlSeconds, 'refreshTokenTtlSeconds');
+  if (
+    !Number.isInteger(config.longPollMaxWaitSeconds) ||
+    config.longPollMaxWaitSeconds < 0 ||
+    config.longPollMaxWaitSeconds > MAX_LONG_POLL_SECONDS
+  ) {
+    throw new ServerConfigError('longPollMaxWaitSeconds', `must be an integer from 0 to ${MAX_LONG_POLL_SECONDS}`);
+  }
   if (positiveInteger(config.accessTokenTtlSeconds, 'accessTokenTtlSeconds') <= 300) {
     throw new ServerConfigError(
       'accessTokenTtlSeconds',

@@ -94,6 +94,13 @@ export const CONFIG_FIELDS: { readonly [K in keyof ServerConfig]-?: FieldSpec } 
     sources: 'all',
     description: 'Polling interval advertised to clients, in seconds (RFC 8628 `interval`).',
   },
+  longPollMaxWaitSeconds: {
+    type: 'integer',
+    check: { kind: 'integer' },
+    sources: 'all',
+    description:
+      'Longest `Prefer: wait=N` (RFC 7240) a pending device-code poll is held open for, in seconds (0 to 120; 0 turns long-poll off). Advertised in the metadata as `device_authorization_long_poll_max_wait`. Load balancer and proxy idle timeouts must be longer; see docs/server.md.',
+  },
   accessTokenTtlSeconds: {
     type: 'integer',
     check: { kind: 'integer' },

@@ -32,6 +32,11 @@ export function metadataOf(context: ServerContext, tenant: string): Record<strin
     claims_supported: ['sub', 'iss', 'aud', 'exp', 'iat', 'oid', 'tid', 'preferred_username', 'name'],
     tenant_region_scope: null,
     cloud_instance_name: new URL(context.config.publicUrl).host,
+    // Our extension (docs/server.md "Long-poll"): the longest `Prefer: wait=N` the token endpoint
+    // honours on a pending device code. Absent when long-poll is off.
+    ...(context.config.longPollMaxWaitSeconds > 0
+      ? { device_authorization_long_poll_max_wait: context.config.longPollMaxWaitSeconds }
+      : {}),
   };
 }
 

@@ -42,8 +42,8 @@ export function registerToken(app: FastifyInstance, context: ServerContext): voi
       if (grant === undefined)
         throw new OAuthError(400, 'unsupported_grant_type', `The grant type '${type.slice(0, 100)}' is not supported.`);
       if (grant.grantTypes.includes(DEVICE_CODE_GRANT_TYPE))
-        return pollCounted(context, grant.handle(context, { tenant, form, http: request }));
-      return grant.handle(context, { tenant, form, http: request });
+        return pollCounted(context, grant.handle(context, { tenant, form, http: request, reply }));
+      return grant.handle(context, { tenant, form, http: request, reply });
     },
   );
 }

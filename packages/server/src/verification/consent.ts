@@ -67,6 +67,7 @@ export function registerConsent(scope: FastifyInstance, deps: VerificationDeps):
         : await store.denyDeviceCode(record.id, now);
     if (!decided) return codeGone(deps, request, reply, await sessionRecord(deps, session), now);
     deps.context.metrics.decisions.inc({ outcome: action === 'allow' ? 'approved' : 'denied' });
+    await deps.context.events.publish(record.id); // wakes a held token request (long-poll)
     // Same nonce: a re-posted form (back button, second tab) reaches "already used", not a 403.
     deps.sessions.write(
       reply,

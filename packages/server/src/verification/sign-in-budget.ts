@@ -53,7 +53,10 @@ export async function chargeSignInFailure(
   await recordFailure(store, budget, now);
   if ((await recordCodeFailure(store, record, now)) < deps.limits.signInPerCode.max) return undefined;
   // False when the code was decided or expired meanwhile: no longer pending either way.
-  if (await store.denyDeviceCode(record.id, now)) deps.context.metrics.decisions.inc({ outcome: 'blocked' });
+  if (await store.denyDeviceCode(record.id, now)) {
+    deps.context.metrics.decisions.inc({ outcome: 'blocked' });
+    await deps.context.events.publish(record.id); // wakes a held token request (long-poll)
+  }
   request.log.warn({ deviceCodeId: record.id }, `device code denied: too many failed ${what}`);
   startSession(deps, request, reply, { expiresAt: now + ENTRY_SESSION_MS }, now);
   return sendPage(reply, 403, codeBlockedPage());

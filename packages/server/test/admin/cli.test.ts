@@ -86,8 +86,8 @@ describe('errors and exit codes', () => {
     expect(byFlag.stderr).toBe(
       `devicelogin-admin: Invalid server configuration: sqlitPath is not a known field (in ${config}); did you mean sqlitePath? ` +
         'Known fields: publicUrl, tenants, sqlitePath, databaseUrl, databasePoolSize, deviceCodeTtlSeconds, ' +
-        'pollIntervalSeconds, accessTokenTtlSeconds, refreshTokenTtlSeconds, apiAudience, errorDialect, clients, users, ' +
-        'cookieSecret, mfaEncryptionSecret.\n',
+        'pollIntervalSeconds, longPollMaxWaitSeconds, accessTokenTtlSeconds, refreshTokenTtlSeconds, apiAudience, ' +
+        'errorDialect, clients, users, cookieSecret, mfaEncryptionSecret, metricsToken.\n',
     );
     await writeFile(config, JSON.stringify({ tenants: 'contoso' }));
     const byEnv = await fixture.run(['tenants', 'list'], { env: { DEVICELOGIN_CONFIG: config } });

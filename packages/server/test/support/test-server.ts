@@ -96,6 +96,11 @@ export interface TestServerOptions {
   readonly https?: BuildOptions['https'];
   /** SQLite file for the store (e.g. one `devicelogin-admin` also writes); default `:memory:`. */
   readonly sqlitePath?: string;
+  /**
+   * The server's clock; default a `fakeClock` (its sleeps move time at once, so a long-poll hold
+   * times out at once). A `manualClock` holds long-polls until the test advances it.
+   */
+  readonly clock?: FakeClock;
 }
 
 /** Starts the server on 127.0.0.1 with an in-memory (or `sqlitePath`) SQLite store and a fake clock. */
@@ -105,7 +110,7 @@ export async function startTestServer(
 ): Promise<TestServer> {
   const port = await freePort();
   const url = `${options.https === undefined ? 'http' : 'https'}://127.0.0.1:${port}`;
-  const clock = fakeClock(Date.now());
+  const clock = options.clock ?? fakeClock(Date.now());
   const publicScheme = options.https === undefined ? (options.publicScheme ?? 'http') : 'https';
   const built = await buildApp({
     config: {
@@ -135,10 +140,13 @@ export async function startTestServer(
       const user = await built.context.store.findUser(USER.tenant, USER.username);
       const ok = await built.context.store.approveDeviceCode(record.id, user!.id, scope ?? record.scope, clock.now());
       if (!ok) throw new Error('approval refused');
+      await built.context.events.publish(record.id); // as the consent page does
     },
     async deny(userCode) {
-      const ok = await built.context.store.denyDeviceCode((await find(userCode)).id, clock.now());
+      const { id } = await find(userCode);
+      const ok = await built.context.store.denyDeviceCode(id, clock.now());
       if (!ok) throw new Error('deny refused');
+      await built.context.events.publish(id);
     },
     signInAndApprove: (userCode, { allow = true, totp } = {}) => answerThroughPages(built, url, userCode, allow, totp),
     signInAndDeny: (userCode) => answerThroughPages(built, url, userCode, false),
@@ -163,7 +171,9 @@ async function answerThroughPages(
   const expected = allow
     ? { status: 'approved', subject: user?.id, grantedScope: record?.scope }
     : { status: 'denied', subject: undefined, grantedScope: undefined };
-  const actual = { status: record?.status, subject: record?.subject, grantedScope: record?.grantedScope };
+  // A held token request (long-poll) may already have redeemed the approval: consumed then.
+  const status = allow && record?.status === 'consumed' ? 'approved' : record?.status;
+  const actual = { status, subject: record?.subject, grantedScope: record?.grantedScope };
   if (JSON.stringify(actual) !== JSON.stringify(expected)) {
     throw new PageStepError(
       `the done page was shown but the store holds ${JSON.stringify(actual)}, not ${JSON.stringify(expected)}`,

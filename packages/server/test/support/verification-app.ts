@@ -15,6 +15,7 @@ import type { ServerContext } from '../../src/context.js';
 import { hashPassword, randomToken, sha256, userCodeHash } from '../../src/crypto.js';
 import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import type { DeviceCodeRecord, NewDeviceCode, Store, UserRecord } from '../../src/store/store.js';
+import { InProcessDeviceCodeEvents } from '../../src/events/in-process-events.js';
 import { ServerMetrics } from '../../src/metrics/server-metrics.js';
 import { SigningKeys } from '../../src/tokens/signing-keys.js';
 import type { VerificationLimits } from '../../src/verification/limits.js';
@@ -73,6 +74,7 @@ export async function startVerificationApp(options: VerificationAppOptions = {})
     keys: new SigningKeys(store, clock),
     cookieSecret: randomBytes(32).toString('base64url'),
     metrics: new ServerMetrics({ processMetrics: false }),
+    events: new InProcessDeviceCodeEvents((ms, signal) => clock.sleep(ms, signal)),
   };
   await store.upsertClient({
     clientId: CLIENT.clientId,

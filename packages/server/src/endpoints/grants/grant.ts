@@ -1,4 +1,4 @@
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ServerContext } from '../../context.js';
 
 /** The parsed token request every grant receives. */
@@ -6,6 +6,8 @@ export interface GrantRequest {
   readonly tenant: string;
   readonly form: Readonly<Record<string, string | undefined>>;
   readonly http: FastifyRequest;
+  /** The response being prepared: grants may add headers (`Preference-Applied`). */
+  readonly reply?: FastifyReply;
 }
 
 /**

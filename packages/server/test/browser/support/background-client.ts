@@ -83,7 +83,9 @@ export async function startBackgroundSignIn(server: TestServer, scopes: readonly
   });
   const app = new PublicClientApplication({
     auth: { clientId: CLIENT_ID, authority: `${server.url}/contoso`, provider: 'generic' },
-    system: { clock },
+    // Standard RFC 8628 polling: these tests are about the pages; a held long-poll request would
+    // wait on the server's fake clock, which jumps ahead when slept on (long-poll has its own tests).
+    system: { clock, longPoll: false },
   });
   const controller = new AbortController();
   let shown: (info: DeviceCodeInfo) => void = () => undefined;
