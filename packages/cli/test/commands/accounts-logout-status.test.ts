@@ -1,33 +1,14 @@
 import { stat } from 'node:fs/promises';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { assertNoSecretsIn } from '@devicelogin/test-utils';
 import { logoutCommand } from '../../src/commands/logout/logout.js';
 import { main } from '../../src/main.js';
 import { EXIT } from '../../src/exit-codes.js';
-import { cliHome, testContext, type CliHome } from '../support/cli-env.js';
-import {
-  restoreCache,
-  signedInCache,
-  startCliServer,
-  targetArgs,
-  USER,
-  type TestServer,
-} from '../support/cli-server.js';
+import { useSignedInFixture } from '../support/signed-in-fixture.js';
+import { testContext } from '../support/cli-env.js';
+import { restoreCache, targetArgs, USER } from '../support/cli-server.js';
 
-let server: TestServer;
-let cache: Buffer;
-let home: CliHome;
-beforeAll(async () => {
-  server = await startCliServer();
-  const first = await cliHome();
-  cache = await signedInCache(server, first);
-  await first.remove();
-});
-afterAll(() => server.close());
-beforeEach(async () => {
-  home = await cliHome();
-});
-afterEach(() => home.remove());
+const fixture = useSignedInFixture();
 
 function secretsOf(text: string): string[] {
   const document = JSON.parse(text) as Record<string, Record<string, { secret?: string }>>;
@@ -38,21 +19,21 @@ function secretsOf(text: string): string[] {
 
 describe('accounts', () => {
   it('none: a note on stderr, exit 0', async () => {
-    const test = testContext(home);
+    const test = testContext(fixture.home);
     expect(await main(['accounts'], test.context)).toBe(EXIT.ok);
     expect(test.io.stdoutText()).toBe('');
     expect(test.io.stderrText()).toContain('No accounts are signed in.');
   });
 
   it('lists the signed-in account as a table and as JSON', async () => {
-    await restoreCache(home, cache);
-    const table = testContext(home);
+    await restoreCache(fixture.home, fixture.cache);
+    const table = testContext(fixture.home);
     expect(await main(['accounts'], table.context)).toBe(EXIT.ok);
     const [header, row, ...rest] = table.io.stdoutText().split('\n');
     expect(header).toMatch(/^USERNAME\s+TENANT\s+HOST\s+HOME ACCOUNT ID$/);
     expect(row).toMatch(new RegExp(`^${USER.username}\\s+[0-9a-f-]{36}\\s+127\\.0\\.0\\.1:\\d+\\s+\\S+$`));
     expect(rest).toEqual(['']);
-    const json = testContext(home);
+    const json = testContext(fixture.home);
     expect(await main(['accounts', '--json'], json.context)).toBe(EXIT.ok);
     expect(JSON.parse(json.io.stdoutText())).toEqual([expect.objectContaining({ username: USER.username })]);
   });
@@ -60,30 +41,32 @@ describe('accounts', () => {
 
 describe('status', () => {
   it('not signed in: exit 4, says where things are', async () => {
-    const test = testContext(home);
+    const test = testContext(fixture.home);
     expect(await main(['status'], test.context)).toBe(EXIT.interactionRequired);
-    expect(test.io.stdoutText()).toContain(`Token cache:   ${home.cachePath}\n               no token cache yet`);
+    expect(test.io.stdoutText()).toContain(
+      `Token cache:   ${fixture.home.cachePath}\n               no token cache yet`,
+    );
     expect(test.io.stdoutText()).toContain('Not signed in.');
   });
 
   it('signed in: account, token scopes and expiry, storage; never a token', async () => {
-    await restoreCache(home, cache);
-    const test = testContext(home);
+    await restoreCache(fixture.home, fixture.cache);
+    const test = testContext(fixture.home);
     expect(await main(['status'], test.context)).toBe(EXIT.ok);
     const out = test.io.stdoutText();
     expect(out).toContain('plaintext file (mode 0600): no OS keyring');
     expect(out).toMatch(new RegExp(`${USER.username} \\(.+\\) on 127\\.0\\.0\\.1:\\d+`));
     expect(out).toMatch(/access token \(cli-app\): .*api:\/\/demo\/read.* — valid for \d+:\d\d/);
     expect(out).toContain('refresh token: yes');
-    assertNoSecretsIn(out, secretsOf(cache.toString()));
-    const json = testContext(home);
+    assertNoSecretsIn(out, secretsOf(fixture.cache.toString()));
+    const json = testContext(fixture.home);
     expect(await main(['status', '--json'], json.context)).toBe(EXIT.ok);
     expect(JSON.parse(json.io.stdoutText())).toMatchObject({
       keyring_policy: 'auto',
-      token_cache: { path: home.cachePath, storage: 'plaintext-file' },
+      token_cache: { path: fixture.home.cachePath, storage: 'plaintext-file' },
       accounts: [{ username: USER.username, refresh_token: true }],
     });
-    assertNoSecretsIn(json.io.stdoutText(), secretsOf(cache.toString()));
+    assertNoSecretsIn(json.io.stdoutText(), secretsOf(fixture.cache.toString()));
   });
 });
 
@@ -94,29 +77,29 @@ describe('logout', () => {
   });
 
   it('signs out the only account; token then needs a sign-in (exit 4)', async () => {
-    await restoreCache(home, cache);
-    const test = testContext(home);
+    await restoreCache(fixture.home, fixture.cache);
+    const test = testContext(fixture.home);
     expect(await main(['logout'], test.context)).toBe(EXIT.ok);
     expect(test.io.stderrText()).toMatch(new RegExp(`^Signed out ${USER.username} \\(127\\.0\\.0\\.1:\\d+\\)\\.\\n$`));
-    const token = testContext(home);
-    expect(await main(['token', ...targetArgs(server)], token.context)).toBe(EXIT.interactionRequired);
+    const token = testContext(fixture.home);
+    expect(await main(['token', ...targetArgs(fixture.server)], token.context)).toBe(EXIT.interactionRequired);
   });
 
   it('--account names one; an unknown one is exit 2', async () => {
-    await restoreCache(home, cache);
-    const unknown = testContext(home);
+    await restoreCache(fixture.home, fixture.cache);
+    const unknown = testContext(fixture.home);
     expect(await main(['logout', '--account', 'nobody@example.com'], unknown.context)).toBe(EXIT.usage);
-    const test = testContext(home);
+    const test = testContext(fixture.home);
     expect(await main(['logout', '--account', USER.username.toUpperCase()], test.context)).toBe(EXIT.ok);
-    const accounts = testContext(home);
+    const accounts = testContext(fixture.home);
     await main(['accounts', '--json'], accounts.context);
     expect(JSON.parse(accounts.io.stdoutText())).toEqual([]);
   });
 
   it('--all deletes the cache file', async () => {
-    await restoreCache(home, cache);
-    const test = testContext(home);
+    await restoreCache(fixture.home, fixture.cache);
+    const test = testContext(fixture.home);
     expect(await main(['logout', '--all'], test.context)).toBe(EXIT.ok);
-    await expect(stat(home.cachePath)).rejects.toThrow(/ENOENT/);
+    await expect(stat(fixture.home.cachePath)).rejects.toThrow(/ENOENT/);
   });
 });

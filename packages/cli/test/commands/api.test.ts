@@ -1,38 +1,19 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { readBody, sendJson, startServer } from '@devicelogin/test-utils';
 import { apiCommand } from '../../src/commands/api/api.js';
 import { claimsChallenge } from '../../src/commands/api/challenge.js';
 import { main } from '../../src/main.js';
 import { EXIT } from '../../src/exit-codes.js';
-import { cliHome, testContext, type CliHome } from '../support/cli-env.js';
-import {
-  restoreCache,
-  signedInCache,
-  startCliServer,
-  targetArgs,
-  USER,
-  type TestServer,
-} from '../support/cli-server.js';
+import { useSignedInFixture } from '../support/signed-in-fixture.js';
+import { testContext } from '../support/cli-env.js';
+import { restoreCache, targetArgs, USER } from '../support/cli-server.js';
 
-let server: TestServer;
-let cache: Buffer;
-let home: CliHome;
-beforeAll(async () => {
-  server = await startCliServer();
-  const first = await cliHome();
-  cache = await signedInCache(server, first);
-  await first.remove();
-});
-afterAll(() => server.close());
-beforeEach(async () => {
-  home = await cliHome();
-  await restoreCache(home, cache);
-});
-afterEach(() => home.remove());
+const fixture = useSignedInFixture();
+beforeEach(() => restoreCache(fixture.home, fixture.cache));
 
 async function api(...args: string[]) {
-  const test = testContext(home);
-  const exit = await main(['api', ...args, ...targetArgs(server)], test.context);
+  const test = testContext(fixture.home);
+  const exit = await main(['api', ...args, ...targetArgs(fixture.server)], test.context);
   return { exit, out: test.io.stdoutText(), err: test.io.stderrText() };
 }
 
@@ -125,7 +106,7 @@ describe('api: run', () => {
       } else sendJson(response, 200, { second: true });
     });
     try {
-      server.clock.advance(1000); // a new token differs from the cached one (another iat)
+      fixture.server.clock.advance(1000); // a new token differs from the cached one (another iat)
       const result = await api(`${fake.url}/cae`);
       expect(result).toMatchObject({ exit: EXIT.ok, out: '{"second":true}\n' });
       expect(result.err).toContain('claims challenge');

@@ -1,36 +1,16 @@
 import { Ajv } from 'ajv'; // a real JSON Schema validator (pinned devDependency): the schema, not hand checks
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { gitCredentialCommand } from '../../src/commands/git/git-credential.js';
 import { parseCredentialInput } from '../../src/commands/git/credential-protocol.js';
 import { parseExecInfo } from '../../src/commands/kubectl/exec-credential.js';
 import { main } from '../../src/main.js';
 import { EXIT } from '../../src/exit-codes.js';
-import { cliHome, testContext, type CliHome } from '../support/cli-env.js';
-import {
-  restoreCache,
-  signedInCache,
-  startCliServer,
-  targetArgs,
-  USER,
-  USER_CODE,
-  type TestServer,
-} from '../support/cli-server.js';
+import { useSignedInFixture } from '../support/signed-in-fixture.js';
+import { testContext } from '../support/cli-env.js';
+import { restoreCache, targetArgs, USER, USER_CODE } from '../support/cli-server.js';
 import { EXEC_CREDENTIAL_V1_SCHEMA } from '../support/exec-credential-schema.js';
 
-let server: TestServer;
-let cache: Buffer;
-let home: CliHome;
-beforeAll(async () => {
-  server = await startCliServer();
-  const first = await cliHome();
-  cache = await signedInCache(server, first);
-  await first.remove();
-});
-afterAll(() => server.close());
-beforeEach(async () => {
-  home = await cliHome();
-});
-afterEach(() => home.remove());
+const fixture = useSignedInFixture();
 
 const validateExecCredential = new Ajv({ allErrors: true }).compile(EXEC_CREDENTIAL_V1_SCHEMA);
 const EXEC_INFO = (interactive: boolean) =>
@@ -47,29 +27,33 @@ describe('kubectl-credential', () => {
   });
 
   it('signed in: an ExecCredential valid against the v1 schema, expiry in RFC 3339', async () => {
-    await restoreCache(home, cache);
-    const test = testContext(home, { env: { KUBERNETES_EXEC_INFO: EXEC_INFO(false) } });
-    expect(await main(['kubectl-credential', ...targetArgs(server)], test.context)).toBe(EXIT.ok);
+    await restoreCache(fixture.home, fixture.cache);
+    const test = testContext(fixture.home, { env: { KUBERNETES_EXEC_INFO: EXEC_INFO(false) } });
+    expect(await main(['kubectl-credential', ...targetArgs(fixture.server)], test.context)).toBe(EXIT.ok);
     const credential = JSON.parse(test.io.stdoutText()) as { status: { token: string; expirationTimestamp: string } };
     expect(validateExecCredential(credential), JSON.stringify(validateExecCredential.errors)).toBe(true);
     expect(new Date(credential.status.expirationTimestamp).getTime()).toBeGreaterThan(Date.now());
-    const me = await fetch(`${server.url}/api/me`, { headers: { authorization: `Bearer ${credential.status.token}` } });
+    const me = await fetch(`${fixture.server.url}/api/me`, {
+      headers: { authorization: `Bearer ${credential.status.token}` },
+    });
     expect(me.status).toBe(200);
     expect(test.io.stderrText()).toBe('');
   });
 
   it('not signed in, kubectl says non-interactive: exit 4, nothing on stdout', async () => {
-    const test = testContext(home, { env: { KUBERNETES_EXEC_INFO: EXEC_INFO(false) } });
-    expect(await main(['kubectl-credential', ...targetArgs(server)], test.context)).toBe(EXIT.interactionRequired);
+    const test = testContext(fixture.home, { env: { KUBERNETES_EXEC_INFO: EXEC_INFO(false) } });
+    expect(await main(['kubectl-credential', ...targetArgs(fixture.server)], test.context)).toBe(
+      EXIT.interactionRequired,
+    );
     expect(test.io.stdoutText()).toBe('');
     expect(test.io.stderrText()).toMatch(/Sign in with: devicelogin login/);
   });
 
   it('not signed in, interactive: the device code on stderr, then the ExecCredential', async () => {
-    const test = testContext(home, { env: { KUBERNETES_EXEC_INFO: EXEC_INFO(true) } });
-    const exit = main(['kubectl-credential', ...targetArgs(server)], test.context);
+    const test = testContext(fixture.home, { env: { KUBERNETES_EXEC_INFO: EXEC_INFO(true) } });
+    const exit = main(['kubectl-credential', ...targetArgs(fixture.server)], test.context);
     const [, code] = await test.io.waitForStderr(USER_CODE);
-    await server.signInAndApprove(code!);
+    await fixture.server.signInAndApprove(code!);
     expect(await exit).toBe(EXIT.ok);
     expect(validateExecCredential(JSON.parse(test.io.stdoutText()))).toBe(true);
   });
@@ -90,9 +74,9 @@ describe('git-credential', () => {
   });
 
   it('get: username and password (the access token) with its expiry', async () => {
-    await restoreCache(home, cache);
-    const test = testContext(home, { stdin: 'protocol=https\nhost=git.example\n\n' });
-    expect(await main(['git-credential', ...targetArgs(server), 'get'], test.context)).toBe(EXIT.ok);
+    await restoreCache(fixture.home, fixture.cache);
+    const test = testContext(fixture.home, { stdin: 'protocol=https\nhost=git.example\n\n' });
+    expect(await main(['git-credential', ...targetArgs(fixture.server), 'get'], test.context)).toBe(EXIT.ok);
     const answer = parseCredentialInput(test.io.stdoutText());
     expect(answer.get('username')).toBe(USER.username);
     expect(answer.get('password')).toMatch(/^ey/);
@@ -100,21 +84,23 @@ describe('git-credential', () => {
   });
 
   it('get for plain http, store and erase: no output, exit 0', async () => {
-    await restoreCache(home, cache);
+    await restoreCache(fixture.home, fixture.cache);
     for (const [action, stdin] of [
       ['get', 'protocol=http\nhost=git.example\n\n'],
       ['store', 'protocol=https\nhost=git.example\nusername=a\npassword=b\n\n'],
       ['erase', 'protocol=https\nhost=git.example\n\n'],
     ] as const) {
-      const test = testContext(home, { stdin });
-      expect(await main(['git-credential', ...targetArgs(server), action], test.context)).toBe(EXIT.ok);
+      const test = testContext(fixture.home, { stdin });
+      expect(await main(['git-credential', ...targetArgs(fixture.server), action], test.context)).toBe(EXIT.ok);
       expect(test.io.stdoutText()).toBe('');
     }
   });
 
   it('get, not signed in, no terminal: nothing on stdout, exit 4', async () => {
-    const test = testContext(home, { stdin: 'protocol=https\nhost=git.example\n\n' });
-    expect(await main(['git-credential', ...targetArgs(server), 'get'], test.context)).toBe(EXIT.interactionRequired);
+    const test = testContext(fixture.home, { stdin: 'protocol=https\nhost=git.example\n\n' });
+    expect(await main(['git-credential', ...targetArgs(fixture.server), 'get'], test.context)).toBe(
+      EXIT.interactionRequired,
+    );
     expect(test.io.stdoutText()).toBe('');
   });
 });
