@@ -3,13 +3,7 @@
  * use (`null` instead of `undefined`, 0/1 for booleans). Rows map to records in ../row-records.ts,
  * shared with the PostgreSQL store, and are re-exported here.
  */
-import type {
-  ClientRecord,
-  NewDeviceCode,
-  RefreshTokenRecord,
-  SigningKeyRecord,
-  UserRecord,
-} from '../store.js';
+import type { ClientRecord, NewDeviceCode, RefreshTokenRecord, SigningKeyRecord, UserRecord } from '../store.js';
 import { usernameKey } from '../username-key.js';
 
 export {
