@@ -1,14 +1,11 @@
 import { homedir } from 'node:os';
 import type * as ClientExports from '@devicelogin/client';
 import type { FetchLike, KeyProvider, PublicClientConfiguration } from '@devicelogin/client';
+import { systemClock as protocolSystemClock, type Clock } from '@devicelogin/protocol';
 import { processIO, type CliIO } from './io.js';
 
-/** The subset of `@devicelogin/client`'s `Clock` the CLI uses (same shape). */
-export interface CliClock {
-  now(): number;
-  /** Resolves after `ms`, or rejects with `signal.reason` when it aborts. */
-  sleep(ms: number, signal?: AbortSignal): Promise<void>;
-}
+/** The clock the CLI and the client share: `now()` and an abortable `sleep`. */
+export type CliClock = Clock;
 
 /** The client module, loaded on first use so that `config` and `--help` never pay for it. */
 export type ClientModule = typeof ClientExports;
@@ -49,26 +46,8 @@ export function loadClientModule(): Promise<ClientModule> {
   return clientModule;
 }
 
-/** The system clock with an abortable sleep. */
-export const systemClock: CliClock = Object.freeze({
-  now: () => Date.now(),
-  sleep: (ms: number, signal?: AbortSignal) =>
-    new Promise<void>((resolve, reject) => {
-      if (signal?.aborted) {
-        reject(signal.reason);
-        return;
-      }
-      const onAbort = (): void => {
-        clearTimeout(timer);
-        reject(signal?.reason);
-      };
-      const timer = setTimeout(() => {
-        signal?.removeEventListener('abort', onAbort);
-        resolve();
-      }, ms);
-      signal?.addEventListener('abort', onAbort, { once: true });
-    }),
-});
+/** The system clock with an abortable sleep (the protocol package's). */
+export const systemClock: CliClock = protocolSystemClock;
 
 /**
  * The real process: its streams and environment, and a signal that aborts on the first Ctrl+C
