@@ -1,5 +1,6 @@
 import { PATHS } from '../verification/paths.js';
-import { fieldDescription, formError } from './form-error.js';
+import { formError } from './form-error.js';
+import { totpInput } from './totp-input.js';
 import { html, type SafeHtml } from './html.js';
 import { layout } from './layout.js';
 import type { Page } from './page.js';
@@ -50,19 +51,7 @@ export function mfaEnrolPage(view: MfaEnrolView): Page {
         <form method="post" action="${PATHS.mfaEnrol}">
           <input type="hidden" name="csrf" value="${view.csrf}" />
           <label for="code">${t.codeLabel}</label>
-          <input
-            id="code"
-            name="code"
-            class="code"
-            type="text"
-            inputmode="numeric"
-            pattern="[0-9 ]*"
-            maxlength="8"
-            autocomplete="one-time-code"
-            ${fieldDescription(view.invalid, 'totp_key_hint')}
-            spellcheck="false"
-            required
-          />
+          ${totpInput({ invalid: view.invalid === true, hintId: 'totp_key_hint' })}
           <div class="actions"><button type="submit">${t.submit}</button></div>
         </form>`,
       { error: view.invalid },

@@ -1,5 +1,6 @@
 import { PATHS } from '../verification/paths.js';
 import { fieldDescription, formError } from './form-error.js';
+import { totpInput } from './totp-input.js';
 import { html } from './html.js';
 import { layout } from './layout.js';
 import type { Page } from './page.js';
@@ -30,20 +31,7 @@ export function mfaPage(view: MfaView): Page {
           <input type="hidden" name="csrf" value="${view.csrf}" />
           <label for="code">${t.codeLabel}</label>
           <p id="code_hint" class="hint">${t.codeHint}</p>
-          <input
-            id="code"
-            name="code"
-            class="code"
-            type="text"
-            inputmode="numeric"
-            pattern="[0-9 ]*"
-            maxlength="8"
-            autocomplete="one-time-code"
-            ${fieldDescription(view.invalid === true && view.recovery !== true, 'code_hint')}
-            spellcheck="false"
-            required
-            autofocus
-          />
+          ${totpInput({ invalid: view.invalid === true && view.recovery !== true, hintId: 'code_hint', autofocus: true })}
           <div class="actions"><button type="submit">${t.submit}</button></div>
         </form>
         <details class="recovery" ${view.recovery === true ? html`open` : ''}>
