@@ -46,6 +46,7 @@ export interface RefreshTokenRow {
   readonly expires_at: number;
   readonly rotated_at: number | null;
   readonly revoked_at: number | null;
+  readonly dpop_jkt: string | null;
 }
 
 /** A `users` row. */
@@ -69,6 +70,7 @@ export interface ClientRow {
   readonly deep_link_enabled: boolean | number;
   readonly access_token_lifetime_seconds: number | null;
   readonly refresh_token_lifetime_seconds: number | null;
+  readonly dpop_required: boolean | number;
 }
 
 /** A `signing_keys` row. */
@@ -120,6 +122,7 @@ export function refreshTokenFromRow(row: RefreshTokenRow): RefreshTokenRecord {
     expiresAt: row.expires_at,
     rotatedAt: orUndefined(row.rotated_at),
     revokedAt: orUndefined(row.revoked_at),
+    ...(row.dpop_jkt === null ? {} : { dpopJkt: row.dpop_jkt }),
   };
 }
 
@@ -149,6 +152,8 @@ export function clientFromRow(row: ClientRow): ClientRecord {
     ...(row.refresh_token_lifetime_seconds === null
       ? {}
       : { refreshTokenLifetimeSeconds: row.refresh_token_lifetime_seconds }),
+    // Absent when optional, like the lifetimes: records of clients without the policy keep their shape.
+    ...(Boolean(row.dpop_required) ? { dpopRequired: true } : {}),
   };
 }
 

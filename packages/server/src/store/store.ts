@@ -62,6 +62,11 @@ export interface RefreshTokenRecord {
   readonly rotatedAt: number | undefined;
   /** Set when its family or grant was revoked. */
   readonly revokedAt: number | undefined;
+  /**
+   * DPoP (RFC 9449 §5): the JWK SHA-256 thumbprint of the key the token is bound to; it is only
+   * accepted with a proof signed by that key. Absent: a bearer refresh token. Rotation keeps it.
+   */
+  readonly dpopJkt?: string;
 }
 
 /** A user account. */
@@ -95,6 +100,12 @@ export interface ClientRecord {
    * seconds; absent = the server's `refreshTokenTtlSeconds`, and likewise never longer.
    */
   readonly refreshTokenLifetimeSeconds?: number;
+  /**
+   * DPoP policy (migration 4): true = every token request of this client must carry a DPoP proof
+   * and every token it gets is bound to the proof's key. Absent or false = DPoP is optional
+   * (tokens are bound when the client sends a proof).
+   */
+  readonly dpopRequired?: boolean;
 }
 
 // --- MFA (TOTP, RFC 6238; migration 3) ---

@@ -26,6 +26,15 @@ export function clientPolicyContract(fixture: CurrentFixture): void {
       expect(await store.listClients()).toStrictEqual([short]);
     });
 
+    it('stores the DPoP policy: required reads back, an upsert without it makes DPoP optional again', async () => {
+      const { store } = fixture();
+      await store.upsertClient({ ...BASE, dpopRequired: true });
+      expect(await store.findClient('kiosk')).toStrictEqual({ ...BASE, dpopRequired: true });
+      expect(await store.listClients()).toStrictEqual([{ ...BASE, dpopRequired: true }]);
+      await store.upsertClient(BASE);
+      expect(await store.findClient('kiosk')).toStrictEqual(BASE);
+    });
+
     it('a client without overrides has no lifetime keys at all (not even undefined ones)', async () => {
       const { store } = fixture();
       await store.upsertClient(BASE);

@@ -35,6 +35,29 @@ export function refreshTokenContract(fixture: CurrentFixture): void {
       expect(await store.findRefreshToken(`${token.tokenHash}x`)).toBeUndefined();
     });
 
+    it('stores the DPoP key binding of a token and hands it to the rotation', async () => {
+      const { store } = fixture();
+      const jkt = 'NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs';
+      const token = { ...newRefreshToken(), dpopJkt: jkt };
+      await store.createRefreshToken(token);
+      expect(await store.findRefreshToken(token.tokenHash)).toStrictEqual({
+        ...token,
+        rotatedAt: undefined,
+        revokedAt: undefined,
+      });
+      let next: NewRefreshToken | undefined;
+      const result = await store.rotateRefreshToken(
+        token.tokenHash,
+        (previous) => (next = { ...successorOf(previous, T0 + 1000), dpopJkt: previous.dpopJkt }),
+        T0 + 1000,
+      );
+      expect(result.kind).toBe('rotated');
+      expect((await store.findRefreshToken(next!.tokenHash))?.dpopJkt).toBe(jkt);
+      const bearer = newRefreshToken();
+      await store.createRefreshToken(bearer);
+      expect(Object.keys((await store.findRefreshToken(bearer.tokenHash)) ?? {})).not.toContain('dpopJkt');
+    });
+
     it('rotates a live token: old marked rotated, the new one stored in its family', async () => {
       const { store } = fixture();
       const token = newRefreshToken();

@@ -85,12 +85,13 @@ export class PgDirectory {
   async upsertClient(client: ClientRecord): Promise<void> {
     await this.#db.run(
       `INSERT INTO clients (client_id, name, allowed_scopes, device_grant_enabled, deep_link_enabled,
-        access_token_lifetime_seconds, refresh_token_lifetime_seconds)
-      VALUES ($1, $2, $3, $4, $5, $6, $7)
+        access_token_lifetime_seconds, refresh_token_lifetime_seconds, dpop_required)
+      VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
       ON CONFLICT (client_id) DO UPDATE SET name = excluded.name, allowed_scopes = excluded.allowed_scopes,
         device_grant_enabled = excluded.device_grant_enabled, deep_link_enabled = excluded.deep_link_enabled,
         access_token_lifetime_seconds = excluded.access_token_lifetime_seconds,
-        refresh_token_lifetime_seconds = excluded.refresh_token_lifetime_seconds`,
+        refresh_token_lifetime_seconds = excluded.refresh_token_lifetime_seconds,
+        dpop_required = excluded.dpop_required`,
       [
         client.clientId,
         client.name,
@@ -99,6 +100,7 @@ export class PgDirectory {
         client.deepLinkEnabled,
         client.accessTokenLifetimeSeconds ?? null,
         client.refreshTokenLifetimeSeconds ?? null,
+        client.dpopRequired === true,
       ],
     );
   }

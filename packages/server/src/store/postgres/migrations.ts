@@ -154,6 +154,15 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
       );
     `,
   },
+  // --- DPoP (RFC 9449): bound refresh tokens, per-client policy ---
+  {
+    version: 4,
+    name: 'dpop',
+    sql: `
+      ALTER TABLE refresh_tokens ADD COLUMN dpop_jkt text;
+      ALTER TABLE clients ADD COLUMN dpop_required boolean NOT NULL DEFAULT false;
+    `,
+  },
 ];
 
 /**

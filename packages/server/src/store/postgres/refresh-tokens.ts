@@ -16,8 +16,8 @@ type NextToken = (previous: RefreshTokenRecord) => NewRefreshToken;
 
 const INSERT = `
   INSERT INTO refresh_tokens (token_hash, family_id, grant_id, client_id, tenant, subject, scope,
-    created_at, expires_at)
-  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`;
+    created_at, expires_at, dpop_jkt)
+  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`;
 
 // Tokens already revoked keep their first revocation time.
 const REVOKE_FAMILY = 'UPDATE refresh_tokens SET revoked_at = $2 WHERE family_id = $1 AND revoked_at IS NULL';
@@ -33,6 +33,7 @@ function insert(sql: Queryable, token: NewRefreshToken): Promise<number> {
     token.scope,
     token.createdAt,
     token.expiresAt,
+    token.dpopJkt ?? null,
   ]);
 }
 

@@ -49,13 +49,14 @@ export class SqliteDirectory {
     this.#client = db.prepare<[string], ClientRow>('SELECT * FROM clients WHERE client_id = ?');
     this.#upsertClient = db.prepare<Params>(`
       INSERT INTO clients (client_id, name, allowed_scopes, device_grant_enabled, deep_link_enabled,
-        access_token_lifetime_seconds, refresh_token_lifetime_seconds)
+        access_token_lifetime_seconds, refresh_token_lifetime_seconds, dpop_required)
       VALUES (@clientId, @name, @allowedScopes, @deviceGrantEnabled, @deepLinkEnabled,
-        @accessTokenLifetimeSeconds, @refreshTokenLifetimeSeconds)
+        @accessTokenLifetimeSeconds, @refreshTokenLifetimeSeconds, @dpopRequired)
       ON CONFLICT (client_id) DO UPDATE SET name = excluded.name, allowed_scopes = excluded.allowed_scopes,
         device_grant_enabled = excluded.device_grant_enabled, deep_link_enabled = excluded.deep_link_enabled,
         access_token_lifetime_seconds = excluded.access_token_lifetime_seconds,
-        refresh_token_lifetime_seconds = excluded.refresh_token_lifetime_seconds`);
+        refresh_token_lifetime_seconds = excluded.refresh_token_lifetime_seconds,
+        dpop_required = excluded.dpop_required`);
     this.#clients = db.prepare<[], ClientRow>('SELECT * FROM clients ORDER BY client_id');
     // rowid breaks ties between keys created in the same millisecond: the later insert is newer.
     this.#keys = db.prepare<[], SigningKeyRow>('SELECT * FROM signing_keys ORDER BY created_at DESC, rowid DESC');

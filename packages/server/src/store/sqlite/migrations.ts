@@ -150,6 +150,17 @@ export const MIGRATIONS: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  // --- DPoP (RFC 9449): bound refresh tokens, per-client policy ---
+  {
+    version: 4,
+    name: 'dpop',
+    // The JWK SHA-256 thumbprint (RFC 7638) of the key a refresh token is bound to; NULL = a
+    // bearer refresh token. Rotation carries it to the successor.
+    sql: `
+      ALTER TABLE refresh_tokens ADD COLUMN dpop_jkt TEXT;
+      ALTER TABLE clients ADD COLUMN dpop_required INTEGER NOT NULL DEFAULT 0 CHECK (dpop_required IN (0, 1));
+    `,
+  },
 ];
 
 /**

@@ -29,9 +29,9 @@ export class SqliteRefreshTokens {
   constructor(db: Database.Database) {
     this.#insert = db.prepare<Params>(`
       INSERT INTO refresh_tokens (token_hash, family_id, grant_id, client_id, tenant, subject, scope,
-        created_at, expires_at)
+        created_at, expires_at, dpop_jkt)
       VALUES (@tokenHash, @familyId, @grantId, @clientId, @tenant, @subject, @scope,
-        @createdAt, @expiresAt)`);
+        @createdAt, @expiresAt, @dpopJkt)`);
     this.#byHash = db.prepare<[string], RefreshTokenRow>('SELECT * FROM refresh_tokens WHERE token_hash = ?');
     this.#markRotated = db.prepare<Params, RefreshTokenRow>(`
       UPDATE refresh_tokens SET rotated_at = @at

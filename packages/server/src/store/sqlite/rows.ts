@@ -53,6 +53,7 @@ export function newRefreshTokenParams(record: Omit<RefreshTokenRecord, 'rotatedA
     scope: record.scope,
     createdAt: record.createdAt,
     expiresAt: record.expiresAt,
+    dpopJkt: record.dpopJkt ?? null,
   };
 }
 
@@ -79,6 +80,7 @@ export function clientParams(client: ClientRecord): Params {
     deepLinkEnabled: client.deepLinkEnabled ? 1 : 0,
     accessTokenLifetimeSeconds: orNull(client.accessTokenLifetimeSeconds),
     refreshTokenLifetimeSeconds: orNull(client.refreshTokenLifetimeSeconds),
+    dpopRequired: client.dpopRequired === true ? 1 : 0,
   };
 }
 
