@@ -48,7 +48,7 @@ export function refreshTokenContract(fixture: CurrentFixture): void {
       let next: NewRefreshToken | undefined;
       const result = await store.rotateRefreshToken(
         token.tokenHash,
-        (previous) => (next = { ...successorOf(previous, T0 + 1000), dpopJkt: previous.dpopJkt }),
+        (previous) => (next = { ...successorOf(previous, T0 + 1000), dpopJkt: previous.dpopJkt ?? '' }),
         T0 + 1000,
       );
       expect(result.kind).toBe('rotated');
