@@ -8,6 +8,7 @@ import type { ServerContext } from './context.js';
 import { hashPassword } from './crypto.js';
 import type { DeviceCodeEvents } from './events/device-code-events.js';
 import { openConfiguredEvents } from './events/open-events.js';
+import { DpopNonces } from './dpop/nonces.js';
 import { registerApiMe } from './endpoints/api-me.js';
 import { registerDeviceAuthorization } from './endpoints/device-authorization.js';
 import { registerDiscovery } from './endpoints/discovery.js';
@@ -70,14 +71,16 @@ export async function buildApp(options: BuildOptions): Promise<BuiltApp> {
   const store = options.store ?? (await openConfiguredStore(config));
   let warnEvents = (error: Error): void => void error; // replaced by the app's logger below
   const events = options.events ?? (await openConfiguredEvents(config, clock, (error) => warnEvents(error)));
+  const cookieSecret = config.cookieSecret ?? randomBytes(32).toString('base64url');
   const context: ServerContext = {
     config,
     store,
     clock,
     keys: new SigningKeys(store, clock),
-    cookieSecret: config.cookieSecret ?? randomBytes(32).toString('base64url'),
+    cookieSecret,
     metrics: new ServerMetrics(),
     events,
+    dpopNonces: config.dpopNonces ? new DpopNonces(cookieSecret, clock) : undefined,
   };
   await seed(context);
 
@@ -188,6 +191,7 @@ async function seed(context: ServerContext): Promise<void> {
       ...(client.refreshTokenLifetimeSeconds === undefined
         ? {}
         : { refreshTokenLifetimeSeconds: client.refreshTokenLifetimeSeconds }),
+      ...(client.dpopRequired === true ? { dpopRequired: true } : {}),
     });
   }
   for (const user of config.users) {

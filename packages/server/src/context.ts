@@ -1,5 +1,6 @@
 import type { Clock } from '@devicelogin/protocol';
 import type { ServerConfig } from './config/defaults.js';
+import type { DpopNonces } from './dpop/nonces.js';
 import type { DeviceCodeEvents } from './events/device-code-events.js';
 import type { ServerMetrics } from './metrics/server-metrics.js';
 import type { Store } from './store/store.js';
@@ -24,6 +25,8 @@ export interface ServerContext {
    * SQLite, LISTEN/NOTIFY with PostgreSQL (events/open-events.ts).
    */
   readonly events: DeviceCodeEvents;
+  /** DPoP nonces (config `dpopNonces`), derived from `cookieSecret`; undefined when off. */
+  readonly dpopNonces: DpopNonces | undefined;
 }
 
 /** The deterministic tenant id (a UUID) of a tenant name, used as `tid`. */

@@ -20,6 +20,8 @@ export interface ClientConfig {
   readonly accessTokenLifetimeSeconds?: number;
   /** Shorter refresh token lifetime for this client, seconds (60 … `refreshTokenTtlSeconds`). */
   readonly refreshTokenLifetimeSeconds?: number;
+  /** Every token request must carry a DPoP proof (RFC 9449); its tokens are all key-bound. Default false. */
+  readonly dpopRequired?: boolean;
 }
 
 /** A user seeded at start (the admin command manages them later). */
@@ -54,6 +56,11 @@ export interface ServerConfig {
    * long-poll off. Default 20. Load balancers' idle timeouts must exceed it.
    */
   readonly longPollMaxWaitSeconds: number;
+  /**
+   * DPoP proofs (token endpoint and demo API) must carry a server nonce (RFC 9449 §8), derived
+   * from `cookieSecret` so every instance accepts every other's. Default true.
+   */
+  readonly dpopNonces: boolean;
   /** Access and id token lifetime in seconds. Default 3600 (MSAL refreshes below 300). */
   readonly accessTokenTtlSeconds: number;
   /** Refresh token lifetime in seconds. Default 90 days. */
@@ -86,6 +93,7 @@ export const DEFAULTS = {
   deviceCodeTtlSeconds: 900,
   pollIntervalSeconds: 5,
   longPollMaxWaitSeconds: 20,
+  dpopNonces: true,
   accessTokenTtlSeconds: 3600,
   refreshTokenTtlSeconds: 90 * 24 * 3600,
   apiAudience: 'api://demo',

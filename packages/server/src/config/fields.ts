@@ -101,6 +101,13 @@ export const CONFIG_FIELDS: { readonly [K in keyof ServerConfig]-?: FieldSpec } 
     description:
       'Longest `Prefer: wait=N` (RFC 7240) a pending device-code poll is held open for, in seconds (0 to 120; 0 turns long-poll off). Advertised in the metadata as `device_authorization_long_poll_max_wait`. Load balancer and proxy idle timeouts must be longer; see docs/server.md.',
   },
+  dpopNonces: {
+    type: 'boolean',
+    check: { kind: 'boolean' },
+    sources: 'all',
+    description:
+      "DPoP proofs (RFC 9449) at the token endpoint and the demo API must carry a server nonce (`use_dpop_nonce`, `DPoP-Nonce`); nonces change every 5 minutes and are derived from `cookieSecret`, so instances sharing it accept each other's. Off: any recent proof is accepted (its `jti` still only once).",
+  },
   accessTokenTtlSeconds: {
     type: 'integer',
     check: { kind: 'integer' },
@@ -202,6 +209,13 @@ export const CLIENT_FIELDS: { readonly [K in keyof ClientConfig]-?: FieldSpec } 
     defaultText: '`refreshTokenTtlSeconds`',
     description:
       'Shorter lifetime of each refresh token issued to it (every rotation gets it again), 60 up to `refreshTokenTtlSeconds`.',
+  },
+  dpopRequired: {
+    type: 'boolean',
+    check: { kind: 'boolean' },
+    defaultText: '`false`',
+    description:
+      'Must every token request of this client carry a DPoP proof (RFC 9449)? Then all its access and refresh tokens are bound to the proof key. Off: tokens are bound when the client sends a proof.',
   },
 };
 

@@ -217,6 +217,9 @@ function fromText(field: string, spec: FieldSpec, text: string, origin: string):
     case 'string':
       return text;
     case 'boolean':
+      if (text === 'true' || text === '1') return true;
+      if (text === 'false' || text === '0') return false;
+      throw new ServerConfigError(field, `must be true or false (${origin} is "${text}")`);
     case 'entries':
       throw new ServerConfigError(field, `cannot be set by ${origin}`);
   }

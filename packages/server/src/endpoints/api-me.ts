@@ -9,9 +9,9 @@ import { authenticateBearer, bearerChallenge } from './bearer.js';
  */
 export function registerApiMe(app: FastifyInstance, context: ServerContext): void {
   app.get('/api/me', async (request, reply) => {
-    const bearer = await authenticateBearer(context, request.headers.authorization);
+    const bearer = await authenticateBearer(context, request, reply);
     if (bearer.kind === 'missing') return bearerChallenge(reply, context);
-    if (bearer.kind === 'invalid') return bearerChallenge(reply, context, 'invalid_token');
+    if (bearer.kind === 'invalid') return bearerChallenge(reply, context, bearer.scheme, { error: bearer.error });
     const claims = bearer.claims;
     void reply.header('cache-control', 'no-store');
     return {

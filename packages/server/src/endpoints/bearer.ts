@@ -1,57 +1,122 @@
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { createLocalJWKSet, jwtVerify, type JWTPayload } from 'jose';
 import type { ServerContext } from '../context.js';
+import { DPOP_ALGORITHMS, DpopProofError, verifyDpopProof } from '../dpop/proof.js';
 import { issuerOf } from '../tokens/issue.js';
 import { SIGNING_ALG } from '../tokens/signing-keys.js';
 
-/** RFC 6750 §2.1: `Bearer <b64token>`, scheme case-insensitive. */
-const BEARER = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/i;
+/** RFC 6750 §2.1 / RFC 9449 §7.1: `Bearer <token>` or `DPoP <token>`, scheme case-insensitive. */
+const AUTHORIZATION = /^(Bearer|DPoP) ([A-Za-z0-9._~+/-]+=*)$/i;
+
+/** The authorization scheme of a challenge: the one of the token presented. */
+export type AuthScheme = 'Bearer' | 'DPoP';
 
 /** Outcome of {@link authenticateBearer}. */
 export type BearerResult =
-  | { readonly kind: 'valid'; readonly claims: JWTPayload }
-  /** No `Authorization: Bearer` header: RFC 6750 §3.1 says to answer without an error code. */
+  | { readonly kind: 'valid'; readonly claims: JWTPayload; readonly scheme: AuthScheme }
+  /** No `Authorization` header: RFC 6750 §3.1 says to answer without an error code. */
   | { readonly kind: 'missing' }
-  /** A bearer token that does not verify: `invalid_token`. */
-  | { readonly kind: 'invalid' };
+  /** A token or proof that does not verify. */
+  | {
+      readonly kind: 'invalid';
+      readonly scheme: AuthScheme;
+      readonly error: 'invalid_token' | 'invalid_dpop_proof' | 'use_dpop_nonce';
+    };
 
 /**
- * Verifies the access token of an `Authorization: Bearer` header the way every protected
- * endpoint of this server does (`/api/me`, userinfo): a JWT signed with one of the server's keys
- * (live or retired, {@link SIGNING_ALG} only), issued by one of the served tenants, for the API
- * audience (`apiAudience`), within its lifetime on the server's clock.
+ * Verifies the access token of a request the way every protected endpoint of this server does
+ * (`/api/me`, userinfo): a JWT signed with one of the server's keys (live or retired,
+ * {@link SIGNING_ALG} only), issued by one of the served tenants, for the API audience
+ * (`apiAudience`), within its lifetime on the server's clock. Then sender constraint (RFC 9449
+ * §7): a token bound to a DPoP key (`cnf.jkt`) is only accepted as `Authorization: DPoP` with a
+ * proof by that key for this request (`htm`, `htu` = `publicUrl` + path, `ath`, a current nonce
+ * when nonces are on, a `jti` not seen before); presented as a bearer token it is refused, so a
+ * stolen bound token is useless without the key. An unbound token must come as `Bearer`. With
+ * nonces on, every DPoP response carries the current nonce (`DPoP-Nonce`).
  */
 export async function authenticateBearer(
   context: ServerContext,
-  authorization: string | undefined,
+  request: FastifyRequest,
+  reply: FastifyReply,
 ): Promise<BearerResult> {
-  const match = BEARER.exec(authorization ?? '');
+  const match = AUTHORIZATION.exec(request.headers.authorization ?? '');
   if (match === null) return { kind: 'missing' };
+  const scheme: AuthScheme = match[1]!.toLowerCase() === 'dpop' ? 'DPoP' : 'Bearer';
+  const token = match[2]!;
+  let claims: JWTPayload;
   try {
     const keys = createLocalJWKSet(await context.keys.jwks());
-    const { payload } = await jwtVerify(match[1]!, keys, {
+    ({ payload: claims } = await jwtVerify(token, keys, {
       algorithms: [SIGNING_ALG],
       audience: context.config.apiAudience,
       issuer: context.config.tenants.map((tenant) => issuerOf(context, tenant)),
       currentDate: new Date(context.clock.now()),
-    });
-    return { kind: 'valid', claims: payload };
+    }));
   } catch {
-    return { kind: 'invalid' };
+    return { kind: 'invalid', scheme, error: 'invalid_token' };
   }
+  const jkt = boundKey(claims);
+  // A bound token as a bearer token (§7.2), or an unbound one as DPoP: refused either way.
+  if ((jkt === undefined) !== (scheme === 'Bearer')) return { kind: 'invalid', scheme: 'DPoP', error: 'invalid_token' };
+  if (jkt === undefined) return { kind: 'valid', claims, scheme };
+  const nonces = context.dpopNonces;
+  if (nonces !== undefined) void reply.header('dpop-nonce', nonces.current());
+  try {
+    const proof = await verifyDpopProof(
+      request.headers['dpop'],
+      {
+        method: request.method,
+        url: `${context.config.publicUrl}${request.url.split('?')[0] ?? ''}`,
+        accessToken: token,
+        ...(nonces === undefined ? {} : { nonces }),
+      },
+      context,
+    );
+    if (proof.jkt !== jkt) return { kind: 'invalid', scheme, error: 'invalid_dpop_proof' };
+  } catch (error) {
+    if (error instanceof DpopProofError) return { kind: 'invalid', scheme, error: error.code };
+    throw error;
+  }
+  return { kind: 'valid', claims, scheme };
+}
+
+/** The `cnf.jkt` of a token's claims (RFC 9449 §6.1), when it has one. */
+function boundKey(claims: JWTPayload): string | undefined {
+  const cnf = claims['cnf'];
+  if (typeof cnf !== 'object' || cnf === null) return undefined;
+  const jkt = (cnf as Record<string, unknown>)['jkt'];
+  return typeof jkt === 'string' ? jkt : undefined;
+}
+
+/** What a 401 challenge says besides the scheme. */
+export interface ChallengeDetails {
+  readonly error?: 'invalid_token' | 'invalid_dpop_proof' | 'use_dpop_nonce' | 'insufficient_claims';
+  /** `insufficient_claims`: the claims request, base64-encoded JSON (as Entra sends it). */
+  readonly claims?: string;
 }
 
 /**
- * Answers 401 with the RFC 6750 §3 challenge (`WWW-Authenticate: Bearer realm="…"`, plus
- * `error="…"` when a token was presented) and returns the JSON body to send.
+ * Answers 401 with the RFC 6750 §3 / RFC 9449 §7.1 challenge and returns the JSON body to send.
+ * `scheme` undefined (no token presented): both challenges, `Bearer realm="…"` and `DPoP
+ * algs="…"`, without an error code. Otherwise one challenge in the scheme of the token, with
+ * `error` and (for claims challenges) `claims`; DPoP challenges list the accepted algorithms.
  */
 export function bearerChallenge(
   reply: FastifyReply,
   context: ServerContext,
-  error?: 'invalid_token',
+  scheme?: AuthScheme,
+  details: ChallengeDetails = {},
 ): { error: string } {
-  const parts = [`Bearer realm="${context.config.publicUrl}"`];
-  if (error !== undefined) parts.push(`error="${error}"`);
-  void reply.code(401).header('www-authenticate', parts.join(', ')).header('cache-control', 'no-store');
-  return { error: error ?? 'unauthorized' };
+  const realm = `realm="${context.config.publicUrl}"`;
+  const algs = `algs="${DPOP_ALGORITHMS.join(' ')}"`;
+  const challenge = (name: AuthScheme): string => {
+    const parts = [`${name} ${realm}`];
+    if (details.error !== undefined) parts.push(`error="${details.error}"`);
+    if (details.claims !== undefined) parts.push(`claims="${details.claims}"`);
+    if (name === 'DPoP') parts.push(algs);
+    return parts.join(', ');
+  };
+  const header = scheme === undefined ? [challenge('Bearer'), challenge('DPoP')] : challenge(scheme);
+  void reply.code(401).header('www-authenticate', header).header('cache-control', 'no-store');
+  return { error: details.error ?? 'unauthorized' };
 }

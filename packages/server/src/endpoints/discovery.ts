@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ServerContext } from '../context.js';
 import { issuerOf } from '../tokens/issue.js';
 import { SIGNING_ALG } from '../tokens/signing-keys.js';
+import { DPOP_ALGORITHMS } from '../dpop/proof.js';
 import { tenantOf, type TenantParams } from './tenant.js';
 
 /**
@@ -27,6 +28,8 @@ export function metadataOf(context: ServerContext, tenant: string): Record<strin
     grant_types_supported: ['urn:ietf:params:oauth:grant-type:device_code', 'device_code', 'refresh_token'],
     subject_types_supported: ['public'],
     id_token_signing_alg_values_supported: [SIGNING_ALG],
+    // RFC 9449 §5.1: DPoP proofs are accepted at the token endpoint (and the demo API).
+    dpop_signing_alg_values_supported: [...DPOP_ALGORITHMS],
     token_endpoint_auth_methods_supported: ['none'],
     scopes_supported: ['openid', 'profile', 'email', 'offline_access', `${context.config.apiAudience}/.default`],
     claims_supported: ['sub', 'iss', 'aud', 'exp', 'iat', 'oid', 'tid', 'preferred_username', 'name'],

@@ -5,6 +5,7 @@ import { deviceCodeGrant } from './grants/device-code.js';
 import type { Grant } from './grants/grant.js';
 import { refreshTokenGrant } from './grants/refresh-token.js';
 import { tenantOf, type TenantParams } from './tenant.js';
+import { tokenRequestProof } from '../dpop/token-request.js';
 
 /**
  * `POST /{tenant}/oauth2/v2.0/token`: dispatches on `grant_type` to the grant modules. Extra
@@ -41,9 +42,11 @@ export function registerToken(app: FastifyInstance, context: ServerContext): voi
       const grant = grants.get(type);
       if (grant === undefined)
         throw new OAuthError(400, 'unsupported_grant_type', `The grant type '${type.slice(0, 100)}' is not supported.`);
+      const dpopJkt = await tokenRequestProof(context, request, reply);
+      const grantRequest = { tenant, form, http: request, reply, dpopJkt };
       if (grant.grantTypes.includes(DEVICE_CODE_GRANT_TYPE))
-        return pollCounted(context, grant.handle(context, { tenant, form, http: request, reply }));
-      return grant.handle(context, { tenant, form, http: request, reply });
+        return pollCounted(context, grant.handle(context, grantRequest));
+      return grant.handle(context, grantRequest);
     },
   );
 }

@@ -22,13 +22,13 @@ export function registerUserinfo(app: FastifyInstance, context: ServerContext): 
     reply: FastifyReply,
   ): Promise<Record<string, unknown>> => {
     const tenant = tenantOf(context, request.params);
-    const bearer = await authenticateBearer(context, request.headers.authorization);
+    const bearer = await authenticateBearer(context, request, reply);
     if (bearer.kind === 'missing') return bearerChallenge(reply, context);
-    if (bearer.kind === 'invalid') return bearerChallenge(reply, context, 'invalid_token');
+    if (bearer.kind === 'invalid') return bearerChallenge(reply, context, bearer.scheme, { error: bearer.error });
     const oid = bearer.claims['oid'];
     const user = typeof oid === 'string' ? await context.store.findUserById(oid) : undefined;
     if (user === undefined || user.disabled || (tenant !== 'common' && user.tenant !== tenant)) {
-      return bearerChallenge(reply, context, 'invalid_token');
+      return bearerChallenge(reply, context, bearer.scheme, { error: 'invalid_token' });
     }
     void reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
     return { sub: user.id, name: user.displayName, preferred_username: user.username };

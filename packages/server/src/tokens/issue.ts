@@ -30,6 +30,12 @@ export interface TokenRequest {
    * `rotatedRefreshToken`, the refresh grant has already applied `refreshTokenSeconds` to it.
    */
   readonly lifetimes?: TokenLifetimes;
+  /**
+   * DPoP (RFC 9449): the thumbprint of the proof's key. The access token carries it as
+   * `cnf.jkt` and is answered with `token_type: DPoP`; a refresh token started here is bound to
+   * it (rotations keep the binding of the token they replace).
+   */
+  readonly dpopJkt?: string;
 }
 
 /** The issuer of a tenant: the authority URL itself (origin and path). */
@@ -68,7 +74,7 @@ export async function issueTokens(context: ServerContext, request: TokenRequest)
 
   const apiScopes = scopes.filter((s) => !OIDC_SCOPES.has(s));
   const body: Record<string, unknown> = {
-    token_type: 'Bearer',
+    token_type: request.dpopJkt === undefined ? 'Bearer' : 'DPoP',
     scope: scopes.join(' '),
     expires_in: ttl,
     ext_expires_in: ttl,
@@ -81,6 +87,7 @@ export async function issueTokens(context: ServerContext, request: TokenRequest)
         preferred_username: request.user.username,
         jti: randomUUID(),
         ver: '2.0',
+        ...(request.dpopJkt === undefined ? {} : { cnf: { jkt: request.dpopJkt } }),
       },
       config.apiAudience,
     ),
@@ -105,6 +112,7 @@ export async function issueTokens(context: ServerContext, request: TokenRequest)
       scope: request.scope,
       createdAt: now,
       expiresAt: now + lifetimes.refreshTokenSeconds * 1000,
+      ...(request.dpopJkt === undefined ? {} : { dpopJkt: request.dpopJkt }),
     });
     body['refresh_token'] = refreshToken;
   }

@@ -75,6 +75,7 @@ export async function startVerificationApp(options: VerificationAppOptions = {})
     cookieSecret: randomBytes(32).toString('base64url'),
     metrics: new ServerMetrics({ processMetrics: false }),
     events: new InProcessDeviceCodeEvents((ms, signal) => clock.sleep(ms, signal)),
+    dpopNonces: undefined,
   };
   await store.upsertClient({
     clientId: CLIENT.clientId,

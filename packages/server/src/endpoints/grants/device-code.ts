@@ -4,6 +4,7 @@ import { OAuthError, oauthErrors } from '../../errors.js';
 import { issueTokens } from '../../tokens/issue.js';
 import { tokenLifetimes } from '../../tokens/lifetimes.js';
 import { requireAllowedScopes, requireClient, requireDeviceGrant } from '../client-checks.js';
+import { requireDpopPolicy } from '../../dpop/token-request.js';
 import type { ServerContext } from '../../context.js';
 import type { DeviceCodeRecord } from '../../store/store.js';
 import { appliedWait } from '../prefer-wait.js';
@@ -57,6 +58,7 @@ export function deviceCodeGrant(): Grant {
     record: DeviceCodeRecord,
     form: GrantRequest['form'],
     held: boolean,
+    dpopJkt: string | undefined,
   ): Promise<Record<string, unknown>> {
     const { store, clock } = context;
     const now = clock.now();
@@ -89,6 +91,7 @@ export function deviceCodeGrant(): Grant {
         const client = await requireClient(context, clientId);
         requireDeviceGrant(client);
         requireAllowedScopes(client, (record.grantedScope ?? record.scope).split(' '));
+        requireDpopPolicy(client, dpopJkt);
         const grantId = randomUUID();
         const consumed = await store.consumeDeviceCode(record.id, grantId, now);
         if (consumed === undefined) throw oauthErrors.invalidGrant('The device code was already redeemed.');
@@ -102,6 +105,7 @@ export function deviceCodeGrant(): Grant {
           clientInfo: form['client_info'] === '1',
           grantId,
           lifetimes: tokenLifetimes(context.config, client),
+          ...(dpopJkt === undefined ? {} : { dpopJkt }),
         });
       }
     }
@@ -109,7 +113,7 @@ export function deviceCodeGrant(): Grant {
 
   return {
     grantTypes: ['urn:ietf:params:oauth:grant-type:device_code', 'device_code'],
-    async handle(context, { tenant, form, http, reply }) {
+    async handle(context, { tenant, form, http, reply, dpopJkt }) {
       const deviceCode = form['device_code'] ?? form['code'];
       const clientId = form['client_id'];
       if (deviceCode === undefined || deviceCode === '')
@@ -120,7 +124,7 @@ export function deviceCodeGrant(): Grant {
       const record = await find(context, tenant, hash, clientId);
       const wait = reply === undefined ? 0 : appliedWait(http.headers.prefer, context.config.longPollMaxWaitSeconds);
       if (wait === 0 || reply === undefined || record.status !== 'pending' || context.clock.now() >= record.expiresAt)
-        return answer(context, record, form, false);
+        return answer(context, record, form, false, dpopJkt);
       // Long-poll: the arrival is a poll like any other (an early one gets slow_down, unheld).
       if (tracker.poll(record.id, record.interval, record.expiresAt, context.clock.now()) === 'slow_down')
         throw SLOW_DOWN;
@@ -137,7 +141,7 @@ export function deviceCodeGrant(): Grant {
       // The client went away: nobody reads the answer, so no more store work.
       if (outcome === 'aborted') throw AUTHORIZATION_PENDING;
       void reply.header('preference-applied', `wait=${wait}`);
-      return answer(context, await find(context, tenant, hash, clientId), form, true);
+      return answer(context, await find(context, tenant, hash, clientId), form, true, dpopJkt);
     },
   };
 }

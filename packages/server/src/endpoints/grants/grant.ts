@@ -8,6 +8,11 @@ export interface GrantRequest {
   readonly http: FastifyRequest;
   /** The response being prepared: grants may add headers (`Preference-Applied`). */
   readonly reply?: FastifyReply;
+  /**
+   * The thumbprint of the key of the request's verified DPoP proof (dpop/token-request.ts):
+   * tokens issued now are bound to it. Undefined: no proof (bearer).
+   */
+  readonly dpopJkt?: string | undefined;
 }
 
 /**

@@ -3,6 +3,7 @@ import { OAuthError, oauthErrors } from '../../errors.js';
 import { issueTokens } from '../../tokens/issue.js';
 import { tokenLifetimes } from '../../tokens/lifetimes.js';
 import { requireAllowedScopes, requireClient, requireDeviceGrant } from '../client-checks.js';
+import { requireDpopPolicy } from '../../dpop/token-request.js';
 import type { Grant } from './grant.js';
 
 /** Scopes about the sign-in itself: always re-grantable with a refresh token. */
@@ -19,7 +20,7 @@ const OIDC_SCOPES: ReadonlySet<string> = new Set(['openid', 'profile', 'email', 
 export function refreshTokenGrant(): Grant {
   return {
     grantTypes: ['refresh_token'],
-    async handle(context, { tenant, form }) {
+    async handle(context, { tenant, form, dpopJkt }) {
       const { store, clock, config } = context;
       const token = form['refresh_token'];
       const clientId = form['client_id'];
@@ -35,6 +36,15 @@ export function refreshTokenGrant(): Grant {
       }
       if (existing.tenant !== tenant && tenant !== 'common') {
         throw oauthErrors.invalidGrant('The refresh token was issued by another tenant.', 'bad_token');
+      }
+      // RFC 9449 §5: a bound refresh token is only good with a proof by its key. Refused without
+      // revoking anything: the holder of the key can still use it (a thief cannot).
+      if (existing.dpopJkt !== undefined && existing.dpopJkt !== dpopJkt) {
+        throw oauthErrors.invalidGrant(
+          dpopJkt === undefined
+            ? 'The refresh token is bound to a DPoP key: send a DPoP proof made with it.'
+            : 'The DPoP proof was not made with the key the refresh token is bound to.',
+        );
       }
       const granted = new Set(existing.scope.split(' '));
       const requested = (form['scope'] ?? '').split(/\s+/).filter((s) => s !== '');
@@ -55,6 +65,7 @@ export function refreshTokenGrant(): Grant {
       const client = await requireClient(context, clientId);
       requireDeviceGrant(client);
       requireAllowedScopes(client, scope.split(' '));
+      requireDpopPolicy(client, dpopJkt);
       const lifetimes = tokenLifetimes(config, client);
       const now = clock.now();
       const next = randomToken(32);
@@ -70,6 +81,7 @@ export function refreshTokenGrant(): Grant {
           scope: previous.scope,
           createdAt: now,
           expiresAt: now + lifetimes.refreshTokenSeconds * 1000,
+          ...(previous.dpopJkt === undefined ? {} : { dpopJkt: previous.dpopJkt }),
         }),
         now,
       );
@@ -92,6 +104,7 @@ export function refreshTokenGrant(): Grant {
         grantId: previous.grantId,
         rotatedRefreshToken: next,
         lifetimes,
+        ...(dpopJkt === undefined ? {} : { dpopJkt }),
       });
     },
   };
