@@ -6,12 +6,17 @@ import {
   customFetch,
   discovery,
   enableNonRepudiationChecks,
+  fetchProtectedResource,
+  getDPoPHandle,
   initiateDeviceAuthorization,
+  randomDPoPKeyPair,
   pollDeviceAuthorizationGrant,
   refreshTokenGrant,
   type Configuration,
 } from 'openid-client';
+import { calculateJwkThumbprint, decodeJwt, exportJWK } from 'jose';
 import { tenantId } from '@devicelogin/server';
+import type { ClientConfig } from '../../src/config/defaults.js';
 import { sha256 } from '../../src/crypto.js';
 import { CLIENT_ID, USER, startTestServer, type TestServer } from '../support/test-server.js';
 
@@ -37,8 +42,10 @@ afterEach(async () => {
 });
 
 /** Starts a server and configures openid-client from its contoso discovery document. */
-async function start(): Promise<{ s: TestServer; config: Configuration; sent: Sent[] }> {
-  const s = (server = await startTestServer({ pollIntervalSeconds: 1 }));
+async function start(
+  clients?: readonly ClientConfig[],
+): Promise<{ s: TestServer; config: Configuration; sent: Sent[] }> {
+  const s = (server = await startTestServer({ pollIntervalSeconds: 1, ...(clients === undefined ? {} : { clients }) }));
   const config = await discovery(new URL(`${s.url}/contoso`), CLIENT_ID, undefined, None(), {
     execute: [allowInsecureRequests],
   });
@@ -119,5 +126,48 @@ describe('openid-client 6.9.0 against the server', () => {
     expect(failure).toBeInstanceOf(ResponseBodyError);
     expect(failure).toMatchObject({ error: 'access_denied', status: 400 });
     expect(sent.filter((r) => r.path === '/contoso/oauth2/v2.0/token')).toHaveLength(1);
+  });
+
+  it('with DPoP (its own key and nonce handling): bound tokens, bound refresh, the demo API, a thief refused', async () => {
+    const { s, config, sent } = await start([{ clientId: CLIENT_ID, name: 'Contoso CLI', dpopRequired: true }]);
+    const keyPair = await randomDPoPKeyPair('ES256');
+    const jkt = await calculateJwkThumbprint(await exportJWK(keyPair.publicKey));
+    const DPoP = getDPoPHandle(config, keyPair);
+    const device = await initiateDeviceAuthorization(config, { scope: SCOPE });
+    await s.signInAndApprove(device.user_code);
+    // The first poll is answered use_dpop_nonce; openid-client retries once with the nonce.
+    const tokens = await pollDeviceAuthorizationGrant(config, device, undefined, { DPoP });
+    expect(tokens.token_type).toBe('dpop');
+    expect(decodeJwt(tokens.access_token)['cnf']).toStrictEqual({ jkt });
+    const polls = sent.filter((r) => r.path === '/contoso/oauth2/v2.0/token');
+    expect(polls).toHaveLength(2);
+    expect((await s.context.store.findRefreshToken(sha256(tokens.refresh_token!)))?.dpopJkt).toBe(jkt);
+
+    const refreshed = await refreshTokenGrant(config, tokens.refresh_token!, undefined, { DPoP });
+    expect(refreshed.token_type).toBe('dpop');
+    expect(decodeJwt(refreshed.access_token)['cnf']).toStrictEqual({ jkt });
+
+    // The demo API through openid-client's own DPoP resource request (use_dpop_nonce retried).
+    const me = await fetchProtectedResource(
+      config,
+      refreshed.access_token,
+      new URL(`${s.url}/api/me`),
+      'GET',
+      undefined,
+      undefined,
+      { DPoP },
+    );
+    expect(me.status).toBe(200);
+    expect(await me.json()).toMatchObject({ preferred_username: USER.username });
+
+    // The same refresh token with another key: refused, and the owner's key still works.
+    const thief = getDPoPHandle(config, await randomDPoPKeyPair('ES256'));
+    await expect(refreshTokenGrant(config, refreshed.refresh_token!, undefined, { DPoP: thief })).rejects.toMatchObject(
+      {
+        error: 'invalid_grant',
+      },
+    );
+    const again = await refreshTokenGrant(config, refreshed.refresh_token!, undefined, { DPoP });
+    expect(again.token_type).toBe('dpop');
   });
 });
