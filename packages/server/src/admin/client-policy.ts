@@ -21,6 +21,8 @@ export interface ClientPolicyChanges {
   readonly deepLinkEnabled?: boolean;
   readonly accessTokenLifetimeSeconds?: LifetimeChange;
   readonly refreshTokenLifetimeSeconds?: LifetimeChange;
+  /** `--dpop required|optional`. */
+  readonly dpopRequired?: boolean;
 }
 
 /** parseArgs definitions of the policy flags. */
@@ -31,6 +33,7 @@ export const POLICY_FLAGS = {
   'deep-link': { type: 'boolean' },
   'access-token-lifetime': { type: 'string' },
   'refresh-token-lifetime': { type: 'string' },
+  dpop: { type: 'string' },
 } as const;
 
 /** `--help` lines of the policy flags. */
@@ -43,7 +46,18 @@ export const POLICY_HELP: readonly (readonly [string, string])[] = [
   ['--deep-link, --no-deep-link', 'send verification_uri_complete, and pre-fill /device?user_code= for its codes'],
   ['--access-token-lifetime <s|default>', 'shorter access/id token lifetime in seconds (60 … accessTokenTtlSeconds)'],
   ['--refresh-token-lifetime <s|default>', 'shorter refresh token lifetime in seconds (60 … refreshTokenTtlSeconds)'],
+  ['--dpop <required|optional>', 'required: every token request must carry a DPoP proof (RFC 9449) and all'],
+  ['', 'its tokens are key-bound; optional (default): bound when the client sends one'],
 ];
+
+/** `--dpop required|optional` → the stored switch, or undefined when absent. */
+function dpopChange(values: ParsedValues, command: string): boolean | undefined {
+  const raw = values['dpop'];
+  if (raw === undefined) return undefined;
+  if (raw === 'required') return true;
+  if (raw === 'optional') return false;
+  throw new UsageError('--dpop must be "required" or "optional"', command);
+}
 
 /** `--allowed-scopes` / `--no-scope-limit` → the stored list, or undefined when neither is given. */
 function scopeChange(values: ParsedValues, command: string): string | undefined {
@@ -86,12 +100,14 @@ export function parsePolicy(values: ParsedValues, command: string): ClientPolicy
   const deepLinkEnabled = optionalBoolean(values, 'deep-link');
   const access = lifetimeChange(values, 'access-token-lifetime', command);
   const refresh = lifetimeChange(values, 'refresh-token-lifetime', command);
+  const dpopRequired = dpopChange(values, command);
   return {
     ...(allowedScopes === undefined ? {} : { allowedScopes }),
     ...(deviceGrantEnabled === undefined ? {} : { deviceGrantEnabled }),
     ...(deepLinkEnabled === undefined ? {} : { deepLinkEnabled }),
     ...(access === undefined ? {} : { accessTokenLifetimeSeconds: access }),
     ...(refresh === undefined ? {} : { refreshTokenLifetimeSeconds: refresh }),
+    ...(dpopRequired === undefined ? {} : { dpopRequired }),
   };
 }
 
@@ -119,7 +135,8 @@ export function applyPolicy(
   config: Pick<ServerConfig, 'accessTokenTtlSeconds' | 'refreshTokenTtlSeconds'>,
   command: string,
 ): ClientRecord {
-  const { accessTokenLifetimeSeconds, refreshTokenLifetimeSeconds, ...rest } = client;
+  const { accessTokenLifetimeSeconds, refreshTokenLifetimeSeconds, dpopRequired, ...rest } = client;
+  const dpop = changes.dpopRequired ?? dpopRequired ?? false;
   const access = nextLifetime(accessTokenLifetimeSeconds, changes.accessTokenLifetimeSeconds, {
     flag: 'access-token-lifetime',
     max: config.accessTokenTtlSeconds,
@@ -139,6 +156,7 @@ export function applyPolicy(
     ...(changes.deepLinkEnabled === undefined ? {} : { deepLinkEnabled: changes.deepLinkEnabled }),
     ...(access === undefined ? {} : { accessTokenLifetimeSeconds: access }),
     ...(refresh === undefined ? {} : { refreshTokenLifetimeSeconds: refresh }),
+    ...(dpop ? { dpopRequired: true } : {}),
   };
 }
 

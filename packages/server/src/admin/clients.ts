@@ -49,6 +49,8 @@ export interface ClientView {
   readonly deepLinkEnabled: boolean;
   readonly accessTokenLifetimeSeconds?: number;
   readonly refreshTokenLifetimeSeconds?: number;
+  /** DPoP policy: `required` or `optional`. */
+  readonly dpop: 'required' | 'optional';
 }
 
 const FLAGS = {
@@ -58,7 +60,12 @@ const FLAGS = {
 } as const;
 
 function view(client: ClientRecord): ClientView {
-  return { ...client, allowedScopes: client.allowedScopes.split(' ').filter((s) => s !== '') };
+  const { dpopRequired, ...rest } = client;
+  return {
+    ...rest,
+    allowedScopes: client.allowedScopes.split(' ').filter((s) => s !== ''),
+    dpop: dpopRequired === true ? 'required' : 'optional',
+  };
 }
 
 function clientId(values: ParsedValues, command: string): string {
@@ -75,6 +82,7 @@ function policyOf(options: ClientsSetOptions): ClientPolicyChanges {
     deepLinkEnabled,
     accessTokenLifetimeSeconds,
     refreshTokenLifetimeSeconds,
+    dpopRequired,
   } = options;
   return {
     ...(allowedScopes === undefined ? {} : { allowedScopes }),
@@ -82,6 +90,7 @@ function policyOf(options: ClientsSetOptions): ClientPolicyChanges {
     ...(deepLinkEnabled === undefined ? {} : { deepLinkEnabled }),
     ...(accessTokenLifetimeSeconds === undefined ? {} : { accessTokenLifetimeSeconds }),
     ...(refreshTokenLifetimeSeconds === undefined ? {} : { refreshTokenLifetimeSeconds }),
+    ...(dpopRequired === undefined ? {} : { dpopRequired }),
   };
 }
 
@@ -99,7 +108,7 @@ export const clientsAdd = defineCommand<ClientsAddOptions>({
   name: 'add',
   summary: 'register a public client',
   synopsis:
-    '--client-id <id> --name <name> [--allowed-scopes "<scope> …"] [--no-device-grant] [--no-deep-link] [--access-token-lifetime <s>] [--refresh-token-lifetime <s>]',
+    '--client-id <id> --name <name> [--allowed-scopes "<scope> …"] [--no-device-grant] [--no-deep-link] [--access-token-lifetime <s>] [--refresh-token-lifetime <s>] [--dpop required|optional]',
   options: FLAGS,
   optionHelp: [
     ['--client-id <id>', 'the client_id'],
@@ -135,7 +144,7 @@ export const clientsSet = defineCommand<ClientsSetOptions>({
   name: 'set',
   summary: "change a client's name or policy (device grant, deep links, scopes, token lifetimes)",
   synopsis:
-    '--client-id <id> [--name <name>] [--allowed-scopes "<scope> …" | --no-scope-limit] [--[no-]device-grant] [--[no-]deep-link] [--access-token-lifetime <s|default>] [--refresh-token-lifetime <s|default>]',
+    '--client-id <id> [--name <name>] [--allowed-scopes "<scope> …" | --no-scope-limit] [--[no-]device-grant] [--[no-]deep-link] [--access-token-lifetime <s|default>] [--refresh-token-lifetime <s|default>] [--dpop required|optional]',
   options: FLAGS,
   optionHelp: [['--client-id <id>', 'the client to change'], ['--name <name>', 'a new display name'], ...POLICY_HELP],
   examples: [
@@ -169,6 +178,7 @@ const CLIENT_COLUMNS: readonly Column<ClientView>[] = [
   { header: 'DEEP LINK', value: (c) => (c.deepLinkEnabled ? 'yes' : 'no') },
   { header: 'ACCESS TOKEN', value: (c) => lifetime(c.accessTokenLifetimeSeconds) },
   { header: 'REFRESH TOKEN', value: (c) => lifetime(c.refreshTokenLifetimeSeconds) },
+  { header: 'DPOP', value: (c) => c.dpop },
   { header: 'ALLOWED SCOPES', value: (c) => (c.allowedScopes.length === 0 ? '(any)' : c.allowedScopes.join(' ')) },
 ];
 

@@ -56,6 +56,7 @@ describe('clients: per-client policy options', () => {
       'DEEP LINK       yes',
       'ACCESS TOKEN    600 s',
       'REFRESH TOKEN   86400 s',
+      'DPOP            optional',
       'ALLOWED SCOPES  api://demo/read api://demo/write',
       '',
     ]);
@@ -68,10 +69,27 @@ describe('clients: per-client policy options', () => {
       deviceGrantEnabled: true,
       deepLinkEnabled: true,
       refreshTokenLifetimeSeconds: 86_400,
+      dpop: 'optional',
     });
     const list = await fixture.run(['clients', 'list']);
     expect(list.stdout).toContain('kiosk      Kiosk  yes           yes        default       86400 s');
     expect((await fixture.run(['clients', 'show', '--client-id', 'nobody'])).code).toBe(4);
+  });
+
+  it('--dpop required|optional switches the DPoP policy and keeps the rest; anything else is a usage error', async () => {
+    await addKiosk();
+    expect((await fixture.run(['clients', 'set', '--client-id', 'kiosk', '--dpop', 'required'])).code).toBe(0);
+    expect(await fixture.open().findClient('kiosk')).toMatchObject({ name: 'Kiosk', dpopRequired: true });
+    const shown = await fixture.run(['clients', 'show', '--client-id', 'kiosk', '--json']);
+    expect(JSON.parse(shown.stdout)).toMatchObject({ dpop: 'required' });
+    // Another change leaves the DPoP policy as it is.
+    expect((await fixture.run(['clients', 'set', '--client-id', 'kiosk', '--no-deep-link'])).code).toBe(0);
+    expect(await fixture.open().findClient('kiosk')).toMatchObject({ deepLinkEnabled: false, dpopRequired: true });
+    expect((await fixture.run(['clients', 'set', '--client-id', 'kiosk', '--dpop', 'optional'])).code).toBe(0);
+    expect(Object.keys((await fixture.open().findClient('kiosk')) ?? {})).not.toContain('dpopRequired');
+    const wrong = await fixture.run(['clients', 'set', '--client-id', 'kiosk', '--dpop', 'yes']);
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toContain('--dpop must be "required" or "optional"');
   });
 
   it('lifetimes out of bounds are usage errors naming the bounds; nothing is written', async () => {

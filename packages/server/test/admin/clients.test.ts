@@ -36,6 +36,7 @@ describe('clients', () => {
       allowedScopes: ['openid', 'offline_access', 'api://demo/read'],
       deviceGrantEnabled: false,
       deepLinkEnabled: false,
+      dpop: 'optional',
     });
     const store = fixture.open();
     expect(await store.findClient('plain')).toStrictEqual({
@@ -106,9 +107,9 @@ describe('clients', () => {
     ]);
     const table = await fixture.run(['clients', 'list']);
     expect(table.stdout.split('\n')).toStrictEqual([
-      'CLIENT ID  NAME   DEVICE GRANT  DEEP LINK  ACCESS TOKEN  REFRESH TOKEN  ALLOWED SCOPES',
-      'alpha      Alpha  yes           yes        default       default        openid profile',
-      'zeta       Zeta   yes           no         default       default        (any)',
+      'CLIENT ID  NAME   DEVICE GRANT  DEEP LINK  ACCESS TOKEN  REFRESH TOKEN  DPOP      ALLOWED SCOPES',
+      'alpha      Alpha  yes           yes        default       default        optional  openid profile',
+      'zeta       Zeta   yes           no         default       default        optional  (any)',
       '',
     ]);
     const json = JSON.parse((await fixture.run(['clients', 'list', '--json'])).stdout) as { clientId: string }[];
