@@ -8,6 +8,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { EXIT_CODES } from '../../src/admin/errors.js';
+import { CONFIG_FIELDS } from '../../src/config/fields.js';
 import { adminFixture, type AdminFixture } from './support.js';
 
 let fixture: AdminFixture;
@@ -85,9 +86,7 @@ describe('errors and exit codes', () => {
     expect(byFlag.code).toBe(EXIT_CODES.config);
     expect(byFlag.stderr).toBe(
       `devicelogin-admin: Invalid server configuration: sqlitPath is not a known field (in ${config}); did you mean sqlitePath? ` +
-        'Known fields: publicUrl, tenants, sqlitePath, databaseUrl, databasePoolSize, deviceCodeTtlSeconds, ' +
-        'pollIntervalSeconds, longPollMaxWaitSeconds, accessTokenTtlSeconds, refreshTokenTtlSeconds, apiAudience, ' +
-        'errorDialect, clients, users, cookieSecret, mfaEncryptionSecret, metricsToken.\n',
+        `Known fields: ${Object.keys(CONFIG_FIELDS).join(', ')}.\n`,
     );
     await writeFile(config, JSON.stringify({ tenants: 'contoso' }));
     const byEnv = await fixture.run(['tenants', 'list'], { env: { DEVICELOGIN_CONFIG: config } });
