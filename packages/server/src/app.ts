@@ -82,6 +82,7 @@ export async function buildApp(options: BuildOptions): Promise<BuiltApp> {
     events,
     dpopNonces: config.dpopNonces ? new DpopNonces(cookieSecret, clock) : undefined,
   };
+  context.metrics.countHeldWith(() => events.waiting);
   await seed(context);
 
   const logger = options.logger ?? false;

@@ -1,4 +1,4 @@
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /** How a device-code poll of the token endpoint ended (an OAuth error code, or `success`). */
 export type PollOutcome =
@@ -54,8 +54,22 @@ export class ServerMetrics {
     registers: [this.registry],
   });
 
+  /** Read when scraped: see {@link countHeldWith}. */
+  #held: () => number = () => 0;
+  readonly heldRequests: Gauge = new Gauge({
+    name: 'devicelogin_token_requests_held',
+    help: 'Device-code token requests held open right now by long-poll (Prefer: wait=N) on this instance.',
+    registers: [this.registry],
+    collect: (): void => this.heldRequests.set(this.#held()),
+  });
+
   constructor(options: { readonly processMetrics?: boolean } = {}) {
     if (options.processMetrics !== false) collectDefaultMetrics({ register: this.registry, prefix: 'devicelogin_' });
+  }
+
+  /** Where the held-requests gauge reads its value when scraped (the app's long-poll channel). */
+  countHeldWith(source: () => number): void {
+    this.#held = source;
   }
 
   /** Counts a device-code poll; an unexpected error code counts as `other`. */

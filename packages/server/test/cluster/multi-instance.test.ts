@@ -14,6 +14,10 @@ import { PATHS } from '../../src/verification/paths.js';
 import { startCluster, type Cluster } from './support/cluster.js';
 import { approveThroughPages, startPolling } from './support/device-sign-in.js';
 import { redemptions } from './support/redemptions.js';
+import { recordingFetch } from './support/recording-fetch.js';
+
+/** The `Prefer: wait=N` of the held requests: the server's default cap. */
+const LONG_POLL_WAIT = 20;
 
 let database: TestDatabase | undefined;
 let cluster: Cluster | undefined;
@@ -42,6 +46,22 @@ async function expectRedeemedOnce(databaseUrl: string, before: number): Promise<
   expect(rows).toHaveLength(1);
   expect(rows[0]).toMatchObject({ status: 'consumed', refreshTokens: 1, revoked: 0 });
   expect(rows[0]?.grantId).toEqual(expect.any(String));
+}
+
+/** `devicelogin_token_requests_held` of one instance (its /metrics, not through HAProxy). */
+async function heldOn(instance: { readonly url: string }): Promise<number> {
+  const text = await (await fetch(`${instance.url}/metrics`)).text();
+  const line = text.split('\n').find((l) => l.startsWith('devicelogin_token_requests_held '));
+  return Number(line?.split(' ')[1] ?? 0);
+}
+
+/** Polls an async condition every 20 ms for up to 10 s. */
+async function eventuallyAsync(condition: () => Promise<boolean>): Promise<void> {
+  const until = Date.now() + 10_000;
+  while (!(await condition())) {
+    if (Date.now() > until) throw new Error('the condition did not hold within 10 s');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
 }
 
 describe('two instances on one PostgreSQL behind HAProxy', () => {
@@ -100,7 +120,54 @@ describe('two instances on one PostgreSQL behind HAProxy', () => {
     await expectRedeemedOnce(db.url, before);
   }, 30_000);
 
-  it.todo('long-poll wake-up crosses instances (waits for the long-poll feature: src/endpoints/grants/device-code.ts)');
+  it('long-poll: a token request held on one instance is answered the moment the user approves on the other', async () => {
+    const { cluster: c, database: db } = running();
+    const before = (await redemptions(db.url)).length;
+    const [s1, s2] = c.instances;
+    if (s1 === undefined || s2 === undefined) throw new Error('two instances expected');
+    const issued = await postForm(`${s1.url}/contoso/oauth2/v2.0/devicecode`, {
+      client_id: CLIENT_ID,
+      scope: 'openid offline_access',
+    });
+    const held = fetch(`${s1.url}/contoso/oauth2/v2.0/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', prefer: `wait=${LONG_POLL_WAIT}` },
+      body: new URLSearchParams({
+        grant_type: 'urn:ietf:params:oauth:grant-type:device_code',
+        client_id: CLIENT_ID,
+        device_code: String(issued.body['device_code']),
+      }).toString(),
+    });
+    await approveThroughPages(s2.url, String(issued.body['user_code']));
+    // Woken by s2's NOTIFY: answered with tokens long before the wait would have run out (when
+    // s1 would re-read the store by itself). The margin is the whole wait, not a timing goal.
+    const ranOut = new Promise<'ran out'>((resolve) =>
+      setTimeout(() => resolve('ran out'), (LONG_POLL_WAIT - 5) * 1000).unref(),
+    );
+    const response = await Promise.race([held, ranOut]);
+    if (response === 'ran out') throw new Error('the held request was not woken by the approval on the other instance');
+    expect(response.status).toBe(200);
+    expect(response.headers.get('x-served-by')).toBeNull(); // direct to s1, not through HAProxy
+    expect(response.headers.get('preference-applied')).toBe(`wait=${LONG_POLL_WAIT}`);
+    expect(((await response.json()) as Record<string, unknown>)['access_token']).toEqual(expect.any(String));
+    await expectRedeemedOnce(db.url, before);
+  }, 30_000);
+
+  it('long-poll through HAProxy: our client holds its polls through the balancer and gets tokens from a held one', async () => {
+    const { cluster: c, database: db } = running();
+    const before = (await redemptions(db.url)).length;
+    const recorder = recordingFetch();
+    const signIn = await startPolling(c.url, { fetch: recorder.fetch });
+    // Approve once an instance holds the client's poll (each instance's gauge, read directly).
+    await eventuallyAsync(async () => (await Promise.all(c.instances.map(heldOn))).some((held) => held > 0));
+    await approveThroughPages(c.url, signIn.info.userCode);
+    const result = await signIn.result;
+    expect(result.accessToken).toEqual(expect.any(String));
+    const polls = recorder.to('/oauth2/v2.0/token');
+    expect(polls.at(-1)?.outcome).toBe(200);
+    expect(polls.at(-1)?.preferenceApplied).toMatch(/^wait=\d+$/);
+    await expectRedeemedOnce(db.url, before);
+  }, 40_000);
 
   // Last: it leaves one instance dead.
   it('kill -9 of one instance after the code is issued and before approval: the flow still completes', async () => {

@@ -88,6 +88,21 @@ describe('long-poll (Prefer: wait=N)', () => {
     expect(s.context.events.waiting).toBe(0);
   });
 
+  it('/metrics shows how many token requests are held on the instance right now', async () => {
+    const s = await start();
+    const heldNow = async (): Promise<string | undefined> =>
+      (await (await fetch(`${s.url}/metrics`)).text())
+        .split('\n')
+        .find((line) => line.startsWith('devicelogin_token_requests_held '));
+    expect(await heldNow()).toBe('devicelogin_token_requests_held 0');
+    const { deviceCode, userCode } = await newCode(s);
+    const { answer } = await held(s, deviceCode);
+    expect(await heldNow()).toBe('devicelogin_token_requests_held 1');
+    await s.signInAndApprove(userCode);
+    expect((await answer).status).toBe(200);
+    expect(await heldNow()).toBe('devicelogin_token_requests_held 0');
+  });
+
   it('a denial through the pages wakes it with access_denied', async () => {
     const s = await start();
     const { deviceCode, userCode } = await newCode(s);

@@ -11,6 +11,8 @@ export interface RecordedCall {
   /** The HTTP status, or `failed` when fetch rejected (connection refused or reset, timeout). */
   readonly outcome: number | 'failed';
   readonly retryAfter: string | null;
+  /** `Preference-Applied` of the answer (a held long-poll says `wait=N`). */
+  readonly preferenceApplied: string | null;
 }
 
 /** The fetch and what it recorded. */
@@ -31,10 +33,15 @@ export function recordingFetch(): RecordingFetch {
       const path = new URL(input).pathname;
       try {
         const response = await fetch(input, init);
-        calls.push({ path, outcome: response.status, retryAfter: response.headers.get('retry-after') });
+        calls.push({
+          path,
+          outcome: response.status,
+          retryAfter: response.headers.get('retry-after'),
+          preferenceApplied: response.headers.get('preference-applied'),
+        });
         return response;
       } catch (error) {
-        calls.push({ path, outcome: 'failed', retryAfter: null });
+        calls.push({ path, outcome: 'failed', retryAfter: null, preferenceApplied: null });
         throw error;
       }
     },
