@@ -15,6 +15,7 @@ import { startCluster, type Cluster } from './support/cluster.js';
 import { approveThroughPages, startPolling } from './support/device-sign-in.js';
 import { redemptions } from './support/redemptions.js';
 import { recordingFetch } from './support/recording-fetch.js';
+import { waitUntil } from './support/haproxy.js';
 
 /** The `Prefer: wait=N` of the held requests: the server's default cap. */
 const LONG_POLL_WAIT = 20;
@@ -53,15 +54,6 @@ async function heldOn(instance: { readonly url: string }): Promise<number> {
   const text = await (await fetch(`${instance.url}/metrics`)).text();
   const line = text.split('\n').find((l) => l.startsWith('devicelogin_token_requests_held '));
   return Number(line?.split(' ')[1] ?? 0);
-}
-
-/** Polls an async condition every 20 ms for up to 10 s. */
-async function eventuallyAsync(condition: () => Promise<boolean>): Promise<void> {
-  const until = Date.now() + 10_000;
-  while (!(await condition())) {
-    if (Date.now() > until) throw new Error('the condition did not hold within 10 s');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
 }
 
 describe('two instances on one PostgreSQL behind HAProxy', () => {
@@ -159,7 +151,7 @@ describe('two instances on one PostgreSQL behind HAProxy', () => {
     const recorder = recordingFetch();
     const signIn = await startPolling(c.url, { fetch: recorder.fetch });
     // Approve once an instance holds the client's poll (each instance's gauge, read directly).
-    await eventuallyAsync(async () => (await Promise.all(c.instances.map(heldOn))).some((held) => held > 0));
+    await waitUntil(async () => (await Promise.all(c.instances.map(heldOn))).some((held) => held > 0), 10_000);
     await approveThroughPages(c.url, signIn.info.userCode);
     const result = await signIn.result;
     expect(result.accessToken).toEqual(expect.any(String));
