@@ -38,9 +38,24 @@ export interface DeviceCodeEvents {
   waitFor(deviceCodeId: string, options: WaitOptions): Promise<WaitOutcome>;
   /** How many waits are in progress on this instance (tests, metrics). */
   readonly waiting: number;
+  /**
+   * Calls `listener` with the id of every decision this instance learns of (its own and, with
+   * PostgreSQL, the other instances'), before the waiters of that id are woken; with `undefined`
+   * when decisions may have been missed (the channel reconnected: forget what you knew). For
+   * caches of pending codes (grants/pending-codes.ts). Returns the unsubscribe function.
+   */
+  watch(listener: DecisionListener): () => void;
+  /**
+   * True while every decision, on any instance, reaches {@link watch} listeners: always in
+   * process; with PostgreSQL while the LISTEN connection is up.
+   */
+  readonly complete: boolean;
   /** Ends every wait with `timeout` and releases the channel (connections). Harmless twice. */
   close(): Promise<void>;
 }
+
+/** See {@link DeviceCodeEvents.watch}: a decided code's id, or `undefined` for "maybe missed some". */
+export type DecisionListener = (deviceCodeId: string | undefined) => void;
 
 /** A sleep that rejects when its signal aborts (the server clock's `sleep`). */
 export type Sleep = (ms: number, signal: AbortSignal) => Promise<void>;

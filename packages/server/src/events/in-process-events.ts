@@ -1,4 +1,4 @@
-import type { DeviceCodeEvents, Sleep, WaitOptions, WaitOutcome } from './device-code-events.js';
+import type { DecisionListener, DeviceCodeEvents, Sleep, WaitOptions, WaitOutcome } from './device-code-events.js';
 
 type Waiter = (outcome: WaitOutcome) => void;
 
@@ -10,6 +10,7 @@ type Waiter = (outcome: WaitOutcome) => void;
 export class InProcessDeviceCodeEvents implements DeviceCodeEvents {
   readonly #waiters = new Map<string, Set<Waiter>>();
   readonly #sleep: Sleep;
+  readonly #listeners = new Set<DecisionListener>();
   #count = 0;
 
   /** @param sleep the timer of the waits (the server clock's `sleep`: tests move a fake clock). */
@@ -21,20 +22,37 @@ export class InProcessDeviceCodeEvents implements DeviceCodeEvents {
     return this.#count;
   }
 
+  /** In one process every decision is published here. */
+  get complete(): boolean {
+    return true;
+  }
+
+  watch(listener: DecisionListener): () => void {
+    this.#listeners.add(listener);
+    return () => void this.#listeners.delete(listener);
+  }
+
   publish(deviceCodeId: string): Promise<void> {
     this.wake(deviceCodeId, 'decided');
     return Promise.resolve();
   }
 
-  /** Ends the waits of one code with `outcome`. */
+  /** Ends the waits of one code with `outcome` (watchers hear of it first). */
   wake(deviceCodeId: string, outcome: WaitOutcome): void {
+    if (outcome === 'decided') for (const listener of this.#listeners) listener(deviceCodeId);
     const waiters = this.#waiters.get(deviceCodeId);
     if (waiters === undefined) return;
     for (const waiter of [...waiters]) waiter(outcome);
   }
 
+  /** Tells watchers that decisions may go unheard (the PostgreSQL listener is down). */
+  forget(): void {
+    for (const listener of this.#listeners) listener(undefined);
+  }
+
   /** Ends every wait with `outcome` (the channel reconnected and may have missed events; closing). */
   wakeAll(outcome: WaitOutcome): void {
+    if (outcome === 'decided') for (const listener of this.#listeners) listener(undefined);
     for (const id of [...this.#waiters.keys()]) this.wake(id, outcome);
   }
 

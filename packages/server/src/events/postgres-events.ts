@@ -11,7 +11,7 @@
  * notifications sent meanwhile are lost.
  */
 import { Client } from 'pg';
-import type { DeviceCodeEvents, Sleep, WaitOptions, WaitOutcome } from './device-code-events.js';
+import type { DecisionListener, DeviceCodeEvents, Sleep, WaitOptions, WaitOutcome } from './device-code-events.js';
 import { InProcessDeviceCodeEvents } from './in-process-events.js';
 
 /** The notification channel. */
@@ -57,6 +57,15 @@ class PgEvents implements PostgresDeviceCodeEvents {
     return this.#client !== undefined;
   }
 
+  /** Other instances' decisions arrive only while listening. */
+  get complete(): boolean {
+    return this.listening;
+  }
+
+  watch(listener: DecisionListener): () => void {
+    return this.#local.watch(listener);
+  }
+
   waitFor(deviceCodeId: string, options: WaitOptions): Promise<WaitOutcome> {
     return this.#local.waitFor(deviceCodeId, options);
   }
@@ -85,6 +94,8 @@ class PgEvents implements PostgresDeviceCodeEvents {
       if (gone) return;
       gone = true;
       if (this.#client === client) this.#client = undefined;
+      // From now on decisions elsewhere go unheard: watchers must stop trusting what they know.
+      this.#local.forget();
       if (error !== undefined) this.#report(error);
       client.removeAllListeners('notification');
       void client.end().catch(() => undefined);

@@ -121,6 +121,9 @@ describe('PostgreSQL unreachable during flows', () => {
     const r = running();
     const before = (await redemptions(r.database.url)).length;
     const signIn = await startPolling(r.cluster.publicUrl);
+    // Each instance's pool holds a connection now (readiness queries the store; idle ones close
+    // after 10 s, and pending polls may be answered from memory without one).
+    for (const instance of r.cluster.instances) expect((await fetch(`${instance.url}/readyz`)).status).toBe(200);
     const admin = new Client({ connectionString: r.database.url });
     await admin.connect();
     try {

@@ -123,4 +123,52 @@ describe('long-poll on PostgreSQL (LISTEN/NOTIFY)', () => {
     const denied = await again;
     expect(((await denied.json()) as Record<string, unknown>)['error']).toBe('access_denied');
   });
+
+  it('a pending poll answered from memory on one instance sees an approval made on the other at its next poll', async () => {
+    const url = await databaseUrl();
+    const clock = manualClock(Date.now());
+    const a = await instance(url, clock);
+    const b = await instance(url, clock);
+    const { deviceCode: code, userCode } = await deviceCode(a.base);
+    const decided: (string | undefined)[] = [];
+    a.built.context.events.watch((id) => decided.push(id));
+    expect(await pollError(a.base, code)).toBe('authorization_pending'); // now known pending on a
+    clock.advance(5000);
+    expect(await pollError(a.base, code)).toBe('authorization_pending');
+    const browser = new BrowserSession(b.base, { userAgent: TEST_BROWSER_AGENT });
+    await decide(browser, await reachConsent(browser, userCode, USER), 'allow');
+    await eventually(() => decided.length === 1); // b's NOTIFY reached a
+    clock.advance(5000);
+    const tokens = await heldPoll(a.base, code, 0);
+    expect(tokens.status).toBe(200);
+  });
+
+  it('with its listener cut, an instance stops answering from memory: a decision it did not hear of is still seen', async () => {
+    const url = new URL(await databaseUrl());
+    const relay = await startTcpRelay(Number(url.port || 5432), url.hostname);
+    dispose.push(() => relay.close());
+    const relayed = new URL(url);
+    relayed.port = String(relay.port);
+    const clock = manualClock(Date.now());
+    const events = await openPostgresEvents({
+      connectionString: relayed.toString(),
+      sleep: (ms, signal) => clock.sleep(ms, signal),
+    });
+    const a = await instance(url.toString(), clock, { events });
+    const b = await instance(url.toString(), clock);
+    const { deviceCode: code, userCode } = await deviceCode(a.base);
+    expect(await pollError(a.base, code)).toBe('authorization_pending'); // known pending on a
+    await relay.cut();
+    await eventually(() => !events.listening);
+    const browser = new BrowserSession(b.base, { userAgent: TEST_BROWSER_AGENT });
+    await decide(browser, await reachConsent(browser, userCode, USER), 'deny');
+    clock.advance(5000);
+    expect(await pollError(a.base, code)).toBe('access_denied');
+  });
 });
+
+/** A plain poll's OAuth error code (undefined when it got tokens). */
+async function pollError(base: string, code: string): Promise<string | undefined> {
+  const response = await heldPoll(base, code, 0);
+  return ((await response.json()) as Record<string, string | undefined>)['error'];
+}

@@ -11,6 +11,7 @@ import { appliedWait } from '../prefer-wait.js';
 import type { Grant, GrantRequest } from './grant.js';
 import { holdWhilePending } from './long-poll.js';
 import { PollTracker } from './poll-tracker.js';
+import { PendingCodes, type PendingCode } from './pending-codes.js';
 
 /**
  * The two answers of the pending path, made once: they are the hot path (every poll of every
@@ -23,7 +24,8 @@ const SLOW_DOWN = new OAuthError(400, 'slow_down', 'Polling too often: wait long
 
 /**
  * The device code grant (RFC 8628 §3.4–3.5). Accepts the RFC's URN and MSAL's `device_code`.
- * Pending: reads only (no write, no signing). Approved: one conditional write consumes the code
+ * Pending: no write, no signing, and no read either once this instance knows the code is pending
+ * (pending-codes.ts: decisions reach it through the long-poll channel). Approved: one conditional write consumes the code
  * and the tokens are minted once. Replay of a consumed code revokes everything issued from it.
  * Expiry is checked in every state. At pick-up the client's current policy applies (device grant
  * on, scopes still allowed, its token lifetimes); pending polls do not read it.
@@ -34,18 +36,32 @@ const SLOW_DOWN = new OAuthError(400, 'slow_down', 'Polling too often: wait long
  */
 export function deviceCodeGrant(): Grant {
   const tracker = new PollTracker();
+  /** Created with the first request (the app's long-poll channel tells it of decisions). */
+  let pendingCodes: PendingCodes | undefined;
 
-  /** The record a request names, or `bad_verification_code` (unknown, another client's or tenant's). */
+  /**
+   * The record a request names, or `bad_verification_code` (unknown, another client's or
+   * tenant's). A code known to be pending comes from memory (pending-codes.ts) unless `fresh`.
+   */
   async function find(
     context: ServerContext,
     tenant: string,
     hash: string,
     clientId: string,
-  ): Promise<DeviceCodeRecord> {
-    const record = await context.store.findDeviceCodeByHash(hash);
-    if (record === undefined || record.clientId !== clientId || (record.tenant !== tenant && tenant !== 'common')) {
-      throw new OAuthError(400, 'bad_verification_code', 'The device code is not valid.');
-    }
+    fresh = false,
+  ): Promise<DeviceCodeRecord | PendingCode> {
+    const known = (pendingCodes ??= new PendingCodes(context.events));
+    const now = context.clock.now();
+    const named = <T extends Pick<DeviceCodeRecord, 'clientId' | 'tenant'>>(record: T | undefined): T => {
+      if (record === undefined || record.clientId !== clientId || (record.tenant !== tenant && tenant !== 'common')) {
+        throw new OAuthError(400, 'bad_verification_code', 'The device code is not valid.');
+      }
+      return record;
+    };
+    const cached = fresh ? undefined : known.get(hash, now);
+    if (cached !== undefined) return named(cached);
+    const record = named(await context.store.findDeviceCodeByHash(hash));
+    known.remember(record, now);
     return record;
   }
 
@@ -55,7 +71,7 @@ export function deviceCodeGrant(): Grant {
    */
   async function answer(
     context: ServerContext,
-    record: DeviceCodeRecord,
+    record: DeviceCodeRecord | PendingCode,
     form: GrantRequest['form'],
     held: boolean,
     dpopJkt: string | undefined,
@@ -134,7 +150,7 @@ export function deviceCodeGrant(): Grant {
         waitSeconds: wait,
         reply,
         stillPending: async () => {
-          const now = await find(context, tenant, hash, clientId);
+          const now = await find(context, tenant, hash, clientId, true);
           return now.status === 'pending' && context.clock.now() < now.expiresAt;
         },
       });
