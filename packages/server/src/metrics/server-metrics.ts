@@ -14,7 +14,7 @@ const POLL_OUTCOMES: ReadonlySet<string> = new Set<PollOutcome>([
 ]);
 
 /** Which guessing budget refused a request (verification/limits.ts). */
-export type GuessingLimit = 'code_entry' | 'sign_in';
+export type GuessingLimit = 'code_entry' | 'code_entry_global' | 'sign_in';
 
 /**
  * The server's Prometheus metrics, in a registry of its own (one per app, so several apps in one

@@ -3,7 +3,7 @@ import { normalizeUserCode } from '@devicelogin/protocol';
 import { userCodeHash } from '../crypto.js';
 import { codeEntryPage } from '../views/code-entry-page.js';
 import { rateLimitedPage } from '../views/rate-limited-page.js';
-import { recordFailure, retryAfterLimit, type Counter } from './limits.js';
+import { checkCodeEntry } from './code-entry-budget.js';
 import { linkedUserCode, WELL_FORMED_USER_CODE } from './linked-code.js';
 import { prefillAllowed } from './deep-link-policy.js';
 import { PATHS } from './paths.js';
@@ -16,14 +16,6 @@ import {
   startSession,
   type VerificationDeps,
 } from './shared.js';
-
-function counters(deps: VerificationDeps, ip: string): Counter[] {
-  const { codeEntryPerIp, codeEntryGlobal } = deps.limits;
-  return [
-    { key: `verify:code:ip:${ip}`, ...codeEntryPerIp },
-    { key: 'verify:code:global', ...codeEntryGlobal },
-  ];
-}
 
 /**
  * `GET /device` shows the code form (a `?user_code=` deep link pre-fills it but the user still
@@ -38,12 +30,7 @@ export function registerCodeEntry(scope: FastifyInstance, deps: VerificationDeps
       deps.sessions.read(request, now) ??
       startSession(deps, request, reply, { expiresAt: now + ENTRY_SESSION_MS }, now);
     // Per-client policy: only a pending code whose client allows deep links (deep-link-policy.ts).
-    const linked = await prefillAllowed(
-      deps,
-      counters(deps, request.ip),
-      linkedUserCode(formField(request.query, 'user_code')),
-      now,
-    );
+    const linked = await prefillAllowed(deps, request.ip, linkedUserCode(formField(request.query, 'user_code')), now);
     const prefill = linked === undefined ? {} : { code: linked, fromLink: true };
     // The language switcher keeps a pre-filled code (and only that) across the switch.
     const keep = linked === undefined ? {} : { user_code: linked };
@@ -53,11 +40,12 @@ export function registerCodeEntry(scope: FastifyInstance, deps: VerificationDeps
   scope.post(PATHS.codeEntry, async (request, reply) => {
     const { store, clock } = deps.context;
     const now = clock.now();
-    const budget = counters(deps, request.ip);
-    const retryAt = await retryAfterLimit(store, budget, now);
+    const budget = await checkCodeEntry(store, deps.limits, request.ip, now);
+    const retryAt = budget.retryAt;
     if (retryAt !== undefined) {
       void reply.header('retry-after', String(Math.ceil((retryAt - now) / 1000)));
-      deps.context.metrics.guessingLimitHits.inc({ limit: 'code_entry' });
+      // `code_entry_global`: refused because the global budget is spent (an attack: alert on it).
+      deps.context.metrics.guessingLimitHits.inc({ limit: budget.underAttack ? 'code_entry_global' : 'code_entry' });
       return sendPage(reply, 429, rateLimitedPage(retryAt, now));
     }
     const code = normalizeUserCode(formField(request.body, 'user_code') ?? '');
@@ -65,7 +53,7 @@ export function registerCodeEntry(scope: FastifyInstance, deps: VerificationDeps
       ? await store.findDeviceCodeByUserCode(userCodeHash(code))
       : undefined;
     if (record === undefined || !isPending(record, now)) {
-      await recordFailure(store, budget, now);
+      await budget.recordFailure(now);
       // The session (and so the CSRF token) is kept: the page is the same for every failure.
       const session = deps.sessions.read(request, now);
       return sendPage(reply, 400, codeEntryPage({ csrf: session ? deps.csrf.token(session) : '', invalid: true }));

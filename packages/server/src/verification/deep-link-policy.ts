@@ -11,7 +11,7 @@
  * more than submitting it would (the form then moves on to sign-in).
  */
 import { userCodeHash } from '../crypto.js';
-import { recordFailure, retryAfterLimit, type Counter } from './limits.js';
+import { checkCodeEntry } from './code-entry-budget.js';
 import { isPending, type VerificationDeps } from './shared.js';
 
 /**
@@ -19,20 +19,21 @@ import { isPending, type VerificationDeps } from './shared.js';
  *
  * @param linked - the deep link's code, already checked to be well-formed (undefined when absent
  *   or malformed: then nothing is looked up or counted, as before).
- * @param budget - the code-entry counters of this request (per IP, global).
+ * @param ip - the request's address: its code-entry budgets (code-entry-budget.ts) apply.
  */
 export async function prefillAllowed(
   deps: VerificationDeps,
-  budget: readonly Counter[],
+  ip: string,
   linked: string | undefined,
   now: number,
 ): Promise<string | undefined> {
   if (linked === undefined) return undefined;
   const { store } = deps.context;
-  if ((await retryAfterLimit(store, budget, now)) !== undefined) return undefined;
+  const budget = await checkCodeEntry(store, deps.limits, ip, now);
+  if (budget.retryAt !== undefined) return undefined;
   const record = await store.findDeviceCodeByUserCode(userCodeHash(linked));
   const client = record === undefined || !isPending(record, now) ? undefined : await store.findClient(record.clientId);
   if (client?.deepLinkEnabled === true) return linked;
-  await recordFailure(store, budget, now);
+  await budget.recordFailure(now);
   return undefined;
 }

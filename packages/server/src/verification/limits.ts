@@ -19,8 +19,20 @@ export interface CodeBudget {
 export interface VerificationLimits {
   /** Wrong, expired, used or malformed codes from one IP. */
   readonly codeEntryPerIp: Budget;
-  /** Wrong codes from everyone: with many pending codes, any hit counts, so IP rotation must not pay. */
+  /** Wrong codes from one network (IPv4 /24, IPv6 /56): rotating addresses within one does not pay. */
+  readonly codeEntryPerPrefix: Budget;
+  /**
+   * Wrong codes from everyone: with many pending codes any hit counts, so IP rotation must not
+   * pay. Once it is spent the server is "under attack" (code-entry-budget.ts): networks that
+   * failed in the window are refused, a network that has not still gets one try, charged to
+   * {@link codeEntryUnderAttack}.
+   */
   readonly codeEntryGlobal: Budget;
+  /**
+   * Wrong codes from clean networks while under attack: when it is spent too, every code entry
+   * waits for the window's end. Guesses per window never exceed the two global budgets together.
+   */
+  readonly codeEntryUnderAttack: Budget;
   /** Failed sign-ins for one username in one tenant (whether or not it exists). */
   readonly signInPerAccount: Budget;
   /** Failed sign-ins from one IP. */
@@ -39,7 +51,9 @@ const FIFTEEN_MINUTES = 15 * 60_000;
 /** The defaults. */
 export const VERIFICATION_LIMITS: VerificationLimits = {
   codeEntryPerIp: { max: 10, windowMs: FIFTEEN_MINUTES },
+  codeEntryPerPrefix: { max: 30, windowMs: FIFTEEN_MINUTES },
   codeEntryGlobal: { max: 1000, windowMs: FIFTEEN_MINUTES },
+  codeEntryUnderAttack: { max: 1000, windowMs: FIFTEEN_MINUTES },
   signInPerAccount: { max: 5, windowMs: FIFTEEN_MINUTES },
   signInPerIp: { max: 20, windowMs: FIFTEEN_MINUTES },
   signInPerCode: { max: 10 },

@@ -64,23 +64,53 @@ describe('user-code guessing limits', () => {
     expectLimited(await guess(browser, 'BCDF-GHJK'), server.clock.now());
   });
 
-  it('global: failures from many IPs add up to one budget for everyone', async () => {
+  it('per network: addresses of one /24 share a budget; the next network is not affected', async () => {
+    server = await startVerificationApp({
+      limits: {
+        ...VERIFICATION_LIMITS,
+        codeEntryPerIp: { max: 3, windowMs: 15 * 60_000 },
+        codeEntryPerPrefix: { max: 4, windowMs: 15 * 60_000 },
+      },
+    });
+    await server.issue('BCDF-GHJK');
+    for (const ip of ['192.0.2.1', '192.0.2.2']) {
+      const browser = browserOn(server, ip);
+      for (let i = 0; i < 2; i += 1) expect((await guess(browser, 'ZZZZ-ZZZZ')).status).toBe(400);
+    }
+    expectLimited(await guess(browserOn(server, '192.0.2.3'), 'BCDF-GHJK'), server.clock.now());
+    expect((await guess(browserOn(server, '192.0.3.3'), 'BCDF-GHJK')).status).toBe(303);
+  });
+
+  it('global spent: networks that failed wait, a clean network gets one try; then the second budget stops everyone', async () => {
     server = await startVerificationApp({
       limits: {
         ...VERIFICATION_LIMITS,
         codeEntryPerIp: { max: 3, windowMs: 15 * 60_000 },
         codeEntryGlobal: { max: 8, windowMs: 15 * 60_000 },
+        codeEntryUnderAttack: { max: 2, windowMs: 15 * 60_000 },
       },
     });
     await server.issue('BCDF-GHJK');
-    // Four IPs, two failures each: under the per-IP budget, at the global one.
-    for (let ip = 1; ip <= 4; ip += 1) {
-      const browser = browserOn(server, `192.0.2.${ip}`);
+    // Four networks, two failures each: under the per-IP budget, at the global one.
+    for (let net = 1; net <= 4; net += 1) {
+      const browser = browserOn(server, `192.0.${net}.1`);
       for (let i = 0; i < 2; i += 1) expect((await guess(browser, 'ZZZZ-ZZZZ')).status).toBe(400);
     }
-    const fresh = browserOn(server, '198.51.100.99');
-    expectLimited(await guess(fresh, 'BCDF-GHJK'), server.clock.now());
-    expect((await server.record('BCDFGHJK')).status).toBe('pending');
+    // The attacker's networks, even from new addresses and with the right code: refused.
+    expectLimited(await guess(browserOn(server, '192.0.1.1'), 'BCDF-GHJK'), server.clock.now());
+    expectLimited(await guess(browserOn(server, '192.0.4.200'), 'BCDF-GHJK'), server.clock.now());
+    // A user from a network that did nothing wrong enters their code (the finding of issue 8).
+    expect((await guess(browserOn(server, '198.51.100.99'), 'BCDF-GHJK')).status).toBe(303);
+    // A clean network's wrong code is evaluated once, then that network waits like the others.
+    const clean = browserOn(server, '203.0.113.5');
+    expect((await guess(clean, 'ZZZZ-ZZZZ')).status).toBe(400);
+    expectLimited(await guess(clean, 'BCDF-GHJK'), server.clock.now());
+    expect((await guess(browserOn(server, '203.0.114.5'), 'ZZZZ-ZZZZ')).status).toBe(400);
+    // Two failures while under attack: the second budget is spent, everyone waits for the window.
+    expectLimited(await guess(browserOn(server, '203.0.115.5'), 'BCDF-GHJK'), server.clock.now());
+    const now = server.clock.now();
+    expect(await server.store.count('verify:code:global', 15 * 60_000, now)).toBe(10);
+    expect(await server.store.count('verify:code:under-attack', 15 * 60_000, now)).toBe(2);
   });
 
   it('checks the budget before looking the code up: a limited request counts nothing more', async () => {

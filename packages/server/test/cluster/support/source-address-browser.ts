@@ -11,6 +11,8 @@ import { csrfOf } from '../../support/browser-session.js';
 export interface SourceAnswer {
   readonly status: number;
   readonly location: string | undefined;
+  /** The `Retry-After` header (a 429). */
+  readonly retryAfter: string | undefined;
 }
 
 /** A browser bound to one source address. */
@@ -64,7 +66,8 @@ export class SourceAddressBrowser {
             if (eq > 0) this.#cookies.set(pair.slice(0, eq).trim(), pair.slice(eq + 1).trim());
           }
           this.csrf = csrfOf(html) ?? this.csrf;
-          resolve({ status: response.statusCode ?? 0, location: response.headers.location });
+          const retryAfter = response.headers['retry-after'];
+          resolve({ status: response.statusCode ?? 0, location: response.headers.location, retryAfter });
         });
       });
       outgoing.on('error', reject);
