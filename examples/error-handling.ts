@@ -47,6 +47,11 @@ export function describe(error: ClientError): string {
       return error.hint;
     case 'cache_io_error':
       return `Cannot use the token cache at ${error.path}: ${error.message}`;
+    // DPoP (auth.dpop): the server refused its own nonce; a bound token lost its key.
+    case 'dpop_nonce_rejected':
+      return `${error.endpoint} keeps asking for a new DPoP nonce. Try again later.`;
+    case 'dpop_key_unavailable':
+      return 'The DPoP key of this token is gone. Get a new token or sign in again.';
     default: {
       const unreachable: never = error;
       return unreachable;

@@ -53,7 +53,15 @@ export const TARGET_HELP = `Which app (flags override DEVICELOGIN_* variables, w
       --scopes "A B"      scopes to request (space- or comma-separated)
       --tenant T          Entra tenant (id or domain): https://login.microsoftonline.com/T`;
 
-/** {@link TargetFlags} from parsed values of {@link TARGET_OPTIONS}. */
+/** `--dpop`, for the commands that can use a DPoP-bound token (login, token, api). */
+export const DPOP_OPTION = {
+  dpop: { type: 'boolean' },
+} as const satisfies ParseArgsOptionsConfig;
+
+/** Its help line. */
+export const DPOP_HELP = `      --dpop              sender-constrained tokens (DPoP, RFC 9449); also DEVICELOGIN_DPOP=1 or the profile's dpop`;
+
+/** {@link TargetFlags} from parsed values of {@link TARGET_OPTIONS} (and {@link DPOP_OPTION}). */
 export function targetFlagsOf(values: {
   readonly profile?: string | undefined;
   readonly authority?: string | undefined;
@@ -61,8 +69,10 @@ export function targetFlagsOf(values: {
   readonly provider?: string | undefined;
   readonly scopes?: string | undefined;
   readonly tenant?: string | undefined;
+  readonly dpop?: boolean | undefined;
 }): TargetFlags {
   return {
+    ...(values.dpop === true ? { dpop: true } : {}),
     profile: values.profile,
     authority: values.authority,
     clientId: values['client-id'],

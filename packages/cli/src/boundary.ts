@@ -29,6 +29,8 @@ const CLIENT_CODES: ReadonlySet<string> = new Set<ClientErrorCode>([
   'cache_lock_timeout',
   'keyring_unavailable',
   'cache_io_error',
+  'dpop_nonce_rejected',
+  'dpop_key_unavailable',
 ]);
 
 /** A client error, recognised by its stable `code` (the client module may not be loaded). */
@@ -88,6 +90,10 @@ function fromClientError(error: ClientError): Failure {
       return fail(EXIT.storage, 'No OS keyring is available to protect the token cache.', error.hint);
     case 'cache_io_error':
       return fail(EXIT.storage, error.message, 'Fix the permissions or free space at that path.');
+    case 'dpop_nonce_rejected':
+      return fail(EXIT.error, error.message, 'The server does not accept its own DPoP nonces; try again later.');
+    case 'dpop_key_unavailable':
+      return fail(EXIT.interactionRequired, error.message, 'Sign in with: devicelogin login --dpop');
     default: {
       const unreachable: never = error;
       return unreachable;

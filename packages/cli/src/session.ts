@@ -52,6 +52,7 @@ export async function openSession(
       ...(target.authority === undefined ? {} : { authority: target.authority }),
       ...(target.provider === undefined ? {} : { provider: target.provider }),
       ...(target.clientSecret === undefined ? {} : { clientSecret: target.clientSecret }),
+      ...(target.dpop ? { dpop: true } : {}),
     },
     system: {
       env: context.env,

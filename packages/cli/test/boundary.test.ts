@@ -32,6 +32,8 @@ describe('the error boundary', () => {
       [new client.KeyringUnavailableError(new Error('no dbus')), EXIT.storage],
       [new client.CacheIoError('/x', 'write', new Error('EACCES')), EXIT.storage],
       [new client.CacheLockTimeoutError('/x.lock', 10_000), EXIT.storage],
+      [new client.DpopNonceError('https://id.example/token'), EXIT.error],
+      [new client.DpopKeyError('its account has no DPoP key'), EXIT.interactionRequired],
       [new UsageError('bad'), EXIT.usage],
       [new SignInNeededError('no', 'login'), EXIT.interactionRequired],
       [new CliError('x', EXIT.httpServerError), EXIT.httpServerError],

@@ -33,6 +33,16 @@ export interface AuthOptions {
   readonly clientSecret?: string;
   /** Explicit endpoints; when set, no discovery request is made. */
   readonly endpoints?: ExplicitEndpoints;
+  /**
+   * Ask for sender-constrained tokens (DPoP, RFC 9449). Default false. When true, each device
+   * code sign-in makes a new P-256 key and every token endpoint request (polls, refreshes) carries
+   * a DPoP proof signed with it; the key is stored with the account in the token cache. A server
+   * that ignores DPoP answers `token_type: Bearer`, and the token is then used as a Bearer token
+   * (RFC 9449 §5). Use {@link PublicClientApplication.createResourceHeaders} or
+   * {@link PublicClientApplication.fetchResource} to call APIs with either kind.
+   * @see docs/client.md, "DPoP"
+   */
+  readonly dpop?: boolean;
 }
 
 /** Ports and tuning (MSAL's `system` section). Everything here is optional. */
@@ -95,6 +105,8 @@ export interface ResolvedConfig {
   readonly persistence: CachePersistence | undefined;
   /** `system.longPoll` (default true). */
   readonly longPoll: boolean;
+  /** `auth.dpop` (default false). */
+  readonly dpop: boolean;
 }
 
 /** The package version, sent as `x-client-VER`. */
@@ -136,6 +148,9 @@ export function resolveConfig(config: PublicClientConfiguration): ResolvedConfig
   if (profile.requiresClientSecret && (auth.clientSecret === undefined || auth.clientSecret === '')) {
     throw new ConfigurationError('auth.clientSecret', `is required by ${profile.displayName} for the device flow`);
   }
+  if (auth.dpop !== undefined && typeof auth.dpop !== 'boolean') {
+    throw new ConfigurationError('auth.dpop', 'must be true or false');
+  }
   const system = config.system ?? {};
   const env = system.env ?? process.env;
   const fetchImpl: FetchLike =
@@ -153,6 +168,7 @@ export function resolveConfig(config: PublicClientConfiguration): ResolvedConfig
     expiryBufferSeconds: nonNegative(config.cache?.expiryBufferSeconds, 'cache.expiryBufferSeconds', 300),
     persistence: config.cache?.persistence,
     longPoll: system.longPoll !== false,
+    dpop: auth.dpop === true,
     language,
     clockSkewSeconds: nonNegative(system.clockSkewSeconds, 'system.clockSkewSeconds', 300),
     http: createHttpTransport({

@@ -26,7 +26,9 @@ export type ClientError =
   | InvalidFlowError
   | CacheLockTimeoutError
   | KeyringUnavailableError
-  | CacheIoError;
+  | CacheIoError
+  | DpopNonceError
+  | DpopKeyError;
 
 /** Narrows an unknown thrown value to one of the client's typed errors. */
 export function isClientError(error: unknown): error is ClientError {
@@ -264,6 +266,33 @@ export class CacheIoError extends DeviceLoginError {
   constructor(path: string, operation: string, cause: unknown) {
     super(`Could not ${operation} the token cache at ${path}: ${describeCause(cause)}`, { cause });
     this.path = path;
+  }
+}
+
+/**
+ * The server asked for a new DPoP nonce (`use_dpop_nonce` with a `DPoP-Nonce` header) twice in
+ * a row: once is normal (RFC 9449 §8) and the client retries with the nonce at once; a second
+ * time means the server does not accept the nonces it hands out.
+ */
+export class DpopNonceError extends DeviceLoginError {
+  readonly code = 'dpop_nonce_rejected' as const;
+  /** The endpoint (origin and path only). */
+  readonly endpoint: string;
+  constructor(endpoint: string) {
+    super(`${endpoint} rejected the DPoP nonce it had just issued (use_dpop_nonce twice in a row).`);
+    this.endpoint = endpoint;
+  }
+}
+
+/**
+ * A DPoP-bound access token cannot be used: the key it is bound to is not in the token cache
+ * any more (the account was removed or signed in again with a new key), or the token was not
+ * obtained by this client. Get a new token (`acquireTokenSilent`, or sign in again).
+ */
+export class DpopKeyError extends DeviceLoginError {
+  readonly code = 'dpop_key_unavailable' as const;
+  constructor(reason: string) {
+    super(`No DPoP key for this token: ${reason}. Get a new token (acquireTokenSilent, or sign in again).`);
   }
 }
 

@@ -14,6 +14,17 @@ export interface RequestOptions {
   readonly headers?: Readonly<Record<string, string>> | undefined;
 }
 
+/** A {@link ReceivedResponse} with the headers the client reads besides those. */
+export interface HttpResponse extends ReceivedResponse {
+  /** The `DPoP-Nonce` header (RFC 9449 §8), or null when absent. */
+  readonly dpopNonce: string | null;
+}
+
+/** Options of a resource request sent with {@link HttpTransport.fetchResponse}. */
+export interface RawRequestOptions {
+  readonly signal?: AbortSignal | undefined;
+}
+
 /**
  * The only place the client calls `fetch`. Each call has its own timeout, linked with the
  * caller's AbortSignal; failures become {@link NetworkError} or {@link RequestTimeoutError};
@@ -25,8 +36,14 @@ export interface HttpTransport {
     url: string,
     parameters: Readonly<Record<string, string | undefined>>,
     options?: RequestOptions,
-  ): Promise<ReceivedResponse>;
-  get(url: string, options?: RequestOptions): Promise<ReceivedResponse>;
+  ): Promise<HttpResponse>;
+  get(url: string, options?: RequestOptions): Promise<HttpResponse>;
+  /**
+   * Sends a request to a resource server (no client identification headers) and returns the
+   * `Response` itself, its body unread. The timeout covers the wait for the response headers;
+   * reading the body is the caller's. Redirects are not followed (they would carry the token).
+   */
+  fetchResponse(url: string, init: RequestInit, options?: RawRequestOptions): Promise<Response>;
 }
 
 /** Settings of {@link createHttpTransport}. */
@@ -72,7 +89,7 @@ async function readBody(response: Response): Promise<string> {
 
 /** Builds the client's {@link HttpTransport}. */
 export function createHttpTransport(options: HttpTransportOptions): HttpTransport {
-  async function send(url: string, init: RequestInit, request: RequestOptions | undefined): Promise<ReceivedResponse> {
+  async function send(url: string, init: RequestInit, request: RequestOptions | undefined): Promise<HttpResponse> {
     const timeoutMs = request?.timeoutMs ?? options.requestTimeoutMs;
     const timeout = new AbortController();
     const timer = setTimeout(() => timeout.abort(), Math.max(0, timeoutMs));
@@ -90,6 +107,7 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
         contentType: response.headers.get('content-type'),
         retryAfter: response.headers.get('retry-after'),
         preferenceApplied: response.headers.get('preference-applied'),
+        dpopNonce: response.headers.get('dpop-nonce'),
         body: await readBody(response),
       };
     } catch (error) {
@@ -113,5 +131,20 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
         request,
       ),
     get: (url, request) => send(url, { method: 'GET', headers: { accept: 'application/json' } }, request),
+    async fetchResponse(url, init, request) {
+      const timeout = new AbortController();
+      const timer = setTimeout(() => timeout.abort(), options.requestTimeoutMs);
+      const callerSignal = request?.signal;
+      const signal = callerSignal === undefined ? timeout.signal : AbortSignal.any([callerSignal, timeout.signal]);
+      try {
+        return await options.fetch(url, { ...init, signal, redirect: 'manual' });
+      } catch (error) {
+        if (callerSignal?.aborted) throw callerSignal.reason;
+        if (timeout.signal.aborted) throw new RequestTimeoutError(endpointName(url), options.requestTimeoutMs);
+        throw new NetworkError(endpointName(url), error);
+      } finally {
+        clearTimeout(timer);
+      }
+    },
   };
 }

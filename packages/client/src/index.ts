@@ -20,7 +20,10 @@ export type { PublicClientConfiguration, AuthOptions, SystemOptions, ExplicitEnd
 export type { DeviceCodeRequest } from './flows/start.js';
 export type { DeviceCodeInfo, DeviceCodeFlow } from './flows/device-code-flow.js';
 export type { OperationOptions } from './flows/operation.js';
-export type { AuthenticationResult } from './result.js';
+export type { AuthenticationResult, TokenType } from './result.js';
+export { dpopNonceChallenge } from './dpop/nonces.js';
+export type { ChallengeResponse } from './dpop/nonces.js';
+export type { ResourceToken, ResourceHeadersRequest, ResourceHeaders, ResourceFetchRequest } from './dpop/resource.js';
 export type { AccountInfo } from './account.js';
 export type { IdTokenClaims } from './id-token.js';
 export type { FetchLike } from './proxy.js';
@@ -53,6 +56,8 @@ export {
   CacheLockTimeoutError,
   KeyringUnavailableError,
   CacheIoError,
+  DpopNonceError,
+  DpopKeyError,
   isClientError,
 } from './errors.js';
 export type { ClientError, ClientErrorCode, ServerErrorDetails } from './errors.js';

@@ -2,19 +2,26 @@ import { sameEnvironment } from './authority/environment.js';
 import { resolveConfig, type PublicClientConfiguration, type ResolvedConfig } from './config.js';
 import { resolveEndpoints, type ResolvedEndpoints } from './authority/endpoints.js';
 import { InvalidFlowError } from './errors.js';
-import { JwksCache, validateReturnedIdToken } from './id-token.js';
-import { buildResult, type AuthenticationResult } from './result.js';
+import { JwksCache } from './id-token.js';
+import type { AuthenticationResult } from './result.js';
 import { checkFlow, type DeviceCodeFlow, type DeviceCodeInfo } from './flows/device-code-flow.js';
 import { raceAbort, runOperation, type OperationContext, type OperationOptions } from './flows/operation.js';
-import { pollForToken } from './flows/poll.js';
+import { completeSignIn } from './flows/complete.js';
 import { startFlow, type DeviceCodeRequest } from './flows/start.js';
 import { acquireTokenSilently, type SilentRequest } from './flows/silent.js';
 import { SingleFlight } from './flows/single-flight.js';
 import { TokenCache } from './cache/token-cache.js';
-import { recordMutation } from './cache/record.js';
 import { accountInfoOf } from './cache/cached-result.js';
 import type { AccountInfo } from './account.js';
 import { ConfigurationError } from './errors.js';
+import { DpopState } from './dpop/dpop-state.js';
+import {
+  fetchResource,
+  resourceHeaders,
+  type ResourceFetchRequest,
+  type ResourceHeaders,
+  type ResourceHeadersRequest,
+} from './dpop/resource.js';
 
 /** Options of {@link PublicClientApplication.startDeviceCode}. */
 export type StartDeviceCodeOptions = DeviceCodeRequest & OperationOptions;
@@ -66,6 +73,7 @@ export class PublicClientApplication {
   readonly #jwks: JwksCache;
   readonly #cache: TokenCache;
   readonly #silentFlights = new SingleFlight<AuthenticationResult>();
+  readonly #dpop = new DpopState();
   #endpoints: Promise<ResolvedEndpoints> | undefined;
 
   /** @throws {ConfigurationError} naming the first invalid option. */
@@ -104,6 +112,7 @@ export class PublicClientApplication {
               jwks: this.#jwks,
               endpoints: (c) => this.#resolveEndpoints(c),
               expiryBufferSeconds: this.#config.expiryBufferSeconds,
+              dpop: this.#dpop,
             },
             silent,
             context,
@@ -134,7 +143,7 @@ export class PublicClientApplication {
     return first === undefined ? undefined : accountInfoOf(first.value);
   }
 
-  /** Removes an account and all its tokens from the cache (and its persistence). */
+  /** Removes an account, all its tokens and its DPoP key from the cache (and its persistence). */
   async removeAccount(account: AccountInfo): Promise<void> {
     await this.#cache.sync();
     await this.#cache.write(() => [
@@ -151,6 +160,49 @@ export class PublicClientApplication {
   /** MSAL-style serialise/deserialise of the in-memory cache. */
   getTokenCache(): TokenCacheAccess {
     return { serialize: () => this.#cache.serialize(), deserialize: (text) => this.#cache.deserialize(text) };
+  }
+
+  /**
+   * The headers that authorise one request to an API with a token: `Authorization: Bearer …`
+   * for a Bearer token; for a DPoP token `Authorization: DPoP …` and a `DPoP` proof (RFC 9449 §7)
+   * signed with the key of the token's account, bound to `method` and `url`, with the access
+   * token's hash (`ath`) and the server's latest nonce. Make new headers for every request.
+   *
+   * When the API answers `401` with `WWW-Authenticate: DPoP error="use_dpop_nonce"`, call again
+   * with `nonce` set to its `DPoP-Nonce` header (`dpopNonceChallenge(response)` reads it) and
+   * send the request once more; {@link fetchResource} does all of this.
+   * @example
+   * ```ts
+   * const token = await app.acquireTokenSilent({ account, scopes: ['api://demo/read'] });
+   * const headers = await app.createResourceHeaders({ token, method: 'GET', url: 'https://api.example/me' });
+   * const response = await fetch('https://api.example/me', { headers: { ...headers } });
+   * ```
+   * @throws {DpopKeyError} a DPoP token whose key is not in the cache any more (sign in again).
+   * @throws {ConfigurationError} a malformed token, method, URL or nonce.
+   * @see RFC 9449 §4, §7, §9
+   */
+  async createResourceHeaders(request: ResourceHeadersRequest): Promise<ResourceHeaders> {
+    return resourceHeaders({ config: this.#config, cache: this.#cache, dpop: this.#dpop }, request);
+  }
+
+  /**
+   * Sends one request to an API with a token (the `fetch` of `system.fetch`, redirects not
+   * followed) and returns the response, its body unread. The headers come from
+   * {@link createResourceHeaders}; the server's `DPoP-Nonce` is remembered, and a DPoP nonce
+   * challenge (`401`, `WWW-Authenticate: DPoP error="use_dpop_nonce"`) is answered by sending the
+   * request once more with the nonce. Any other status is the caller's to handle.
+   * @example
+   * ```ts
+   * const response = await app.fetchResource({ token, url: 'https://api.example/items', method: 'POST', body: '{}' });
+   * ```
+   * @throws {NetworkError} {RequestTimeoutError} the API could not be reached (no response headers
+   * within `system.requestTimeoutMs`). @throws {CancelledError} `signal` aborted.
+   * @throws {DpopKeyError}, {ConfigurationError} as {@link createResourceHeaders}.
+   */
+  async fetchResource(request: ResourceFetchRequest): Promise<Response> {
+    return runOperation(this.#config.clock, { signal: request?.signal }, (context) =>
+      fetchResource({ config: this.#config, cache: this.#cache, dpop: this.#dpop }, request, context.signal),
+    );
   }
 
   /** The normalised authority this client signs in to. */
@@ -217,68 +269,17 @@ export class PublicClientApplication {
     });
   }
 
-  async #complete(
+  #complete(
     flow: DeviceCodeFlow,
     endpoints: ResolvedEndpoints,
     context: OperationContext,
   ): Promise<AuthenticationResult> {
-    const config = this.#config;
-    const profile = config.profile;
-    const tokens = await pollForToken(
-      {
-        http: config.http,
-        clock: config.clock,
-        profile,
-        tokenEndpoint: endpoints.token,
-        expiresAt: flow.expiresAt,
-        interval: flow.interval,
-        log: config.log,
-        secrets: [flow.userCode],
-        ...(config.longPoll && endpoints.longPollMaxWait !== undefined
-          ? { longPollMaxWait: endpoints.longPollMaxWait }
-          : {}),
-        parameters: {
-          grant_type: profile.grantType,
-          client_id: config.clientId,
-          [profile.deviceCodeParameter]: flow.deviceCode,
-          client_secret: config.clientSecret,
-          client_info: profile.clientInfo ? '1' : undefined,
-          resource: flow.resource,
-        },
-      },
+    return completeSignIn(
+      { config: this.#config, cache: this.#cache, jwks: this.#jwks, dpop: this.#dpop },
+      flow,
+      endpoints,
       context,
     );
-    const receivedAt = config.clock.now();
-    const claims = await validateReturnedIdToken(tokens.idToken, config, endpoints, this.#jwks, context.signal);
-    const result = buildResult({
-      tokens,
-      claims,
-      requestedScopes: flow.scopes,
-      authority: config.authority,
-      receivedAt,
-    });
-    if (result.account !== undefined) {
-      try {
-        await this.#cache.write(
-          recordMutation({
-            tokens,
-            account: result.account,
-            clientId: config.clientId,
-            provider: profile.name,
-            requestedScopes: flow.scopes,
-            claims: flow.claims,
-            receivedAt,
-          }),
-        );
-      } catch (error) {
-        // The user has approved and the tokens are valid: losing them because the cache could
-        // not be written (disk full, lock held) would waste the sign-in. The failure is reported,
-        // not hidden; the next silent call will ask for interaction if nothing was saved.
-        const code = error instanceof Error && 'code' in error ? String(error.code) : 'error';
-        config.log('warn', `The sign-in succeeded but the token cache could not be saved (${code})`);
-      }
-    }
-    return result;
   }
 
   #resolveEndpoints(context: OperationContext): Promise<ResolvedEndpoints> {

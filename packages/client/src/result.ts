@@ -1,4 +1,4 @@
-import type { TokenResponse } from '@devicelogin/protocol';
+import { InvalidResponseError, type TokenResponse } from '@devicelogin/protocol';
 import { accountFromClaims, type AccountInfo } from './account.js';
 import { decodeClientInfo } from './client-info.js';
 import type { IdTokenClaims } from './id-token.js';
@@ -6,8 +6,11 @@ import type { IdTokenClaims } from './id-token.js';
 /** The outcome of a successful sign-in, shaped like MSAL's `AuthenticationResult`. */
 export interface AuthenticationResult {
   readonly accessToken: string;
-  /** `Bearer`, or `DPoP` for sender-constrained tokens. */
-  readonly tokenType: string;
+  /**
+   * `Bearer`, or `DPoP` for a token bound to the account's DPoP key (RFC 9449): send it with
+   * `Authorization: DPoP …` and a proof, as `createResourceHeaders` / `fetchResource` do.
+   */
+  readonly tokenType: TokenType;
   /** Scopes granted (the server's `scope`), or the scopes requested when the server sent none. */
   readonly scopes: readonly string[];
   /** Undefined when the token does not expire (GitHub OAuth apps). */
@@ -34,9 +37,28 @@ export interface AuthenticationResult {
   readonly fromCache: boolean;
 }
 
+/** The token types the client can use. */
+export type TokenType = 'Bearer' | 'DPoP';
+
+/**
+ * Checks the `token_type` of a token response: `Bearer`, or `DPoP` when the request carried a
+ * proof. A client must not use a token of a type it does not understand (RFC 6749 §7.1).
+ * @throws {InvalidResponseError} another scheme, or `DPoP` although no proof was sent.
+ */
+export function checkTokenType(tokenType: string, proofSent: boolean, status = 200): TokenType {
+  if (tokenType === 'Bearer') return tokenType;
+  if (tokenType === 'DPoP') {
+    if (proofSent) return tokenType;
+    throw new InvalidResponseError('token_type', 'is DPoP but the request carried no DPoP proof', { status });
+  }
+  throw new InvalidResponseError('token_type', 'is neither Bearer nor DPoP', { status });
+}
+
 /** Builds an {@link AuthenticationResult} from a validated token response. */
 export function buildResult(options: {
   readonly tokens: TokenResponse;
+  /** Whether the token request carried a DPoP proof. */
+  readonly proofSent: boolean;
   readonly claims: IdTokenClaims | undefined;
   readonly requestedScopes: readonly string[];
   readonly authority: string;
@@ -48,7 +70,7 @@ export function buildResult(options: {
   const clientInfo = tokens.clientInfo === undefined ? undefined : decodeClientInfo(tokens.clientInfo);
   return Object.freeze({
     accessToken: tokens.accessToken,
-    tokenType: tokens.tokenType,
+    tokenType: checkTokenType(tokens.tokenType, options.proofSent),
     scopes: tokens.scopes ?? options.requestedScopes,
     expiresOn: at(tokens.expiresIn),
     extExpiresOn: at(tokens.extExpiresIn),

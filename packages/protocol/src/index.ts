@@ -21,3 +21,4 @@ export { type TokenResponse, processTokenResponse } from './token-response.js';
 export { type AuthorizationServerMetadata, processMetadataResponse } from './metadata.js';
 export { USER_CODE_ALPHABET, normalizeUserCode, formatUserCode } from './user-code.js';
 export { OAuthErrorCode } from './oauth-error-codes.js';
+export { type AuthChallenge, parseWwwAuthenticate, findChallenge } from './www-authenticate.js';

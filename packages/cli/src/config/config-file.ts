@@ -15,6 +15,8 @@ export interface Profile {
   readonly 'client-secret'?: string;
   /** Auth0's `audience` for API tokens. */
   readonly audience?: string;
+  /** `true`: sign in and refresh with DPoP proofs (sender-constrained tokens, RFC 9449). */
+  readonly dpop?: string;
 }
 
 /** The names of {@link Profile}'s fields, the keys `config set --profile P <key>` accepts. */
@@ -26,6 +28,7 @@ export const PROFILE_KEYS = [
   'tenant',
   'client-secret',
   'audience',
+  'dpop',
 ] as const satisfies readonly (keyof Profile)[];
 
 /** A profile key. */
@@ -54,6 +57,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 export function checkValue(key: ProfileKey | GlobalKey, value: string): string | undefined {
   if (key === 'keyring') return value === 'auto' || value === 'required' ? undefined : 'must be auto or required';
   if (key === 'authority' && !URL.canParse(value)) return 'must be an absolute URL';
+  if (key === 'dpop') return value === 'true' || value === 'false' ? undefined : 'must be true or false';
   if (value === '') return 'must not be empty';
   return undefined;
 }

@@ -29,6 +29,8 @@ export interface TargetFlags {
   /** Space- or comma-separated. */
   readonly scopes?: string | undefined;
   readonly tenant?: string | undefined;
+  /** `--dpop`: ask for DPoP-bound tokens (only ever true; absent: the environment or profile decides). */
+  readonly dpop?: boolean | undefined;
 }
 
 /** Where and as whom to sign in: flags over environment over profile. */
@@ -44,6 +46,8 @@ export interface Target {
   readonly extraParameters: Readonly<Record<string, string>>;
   /** The command line that signs in to this target again (for hints). */
   readonly loginCommand: string;
+  /** Sign in and refresh with DPoP proofs (`auth.dpop`). */
+  readonly dpop: boolean;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -73,6 +77,25 @@ function chooseProfile(flags: TargetFlags, env: Env, config: ConfigFile): [strin
   const name = adHoc ? undefined : config['default-profile'];
   if (name === undefined) return [undefined, {}];
   return [name, config.profiles?.[name] ?? {}];
+}
+
+/** `true`/`1`/`yes` or `false`/`0`/`no` (case-insensitive); undefined for anything else. */
+export function parseSwitch(value: string | undefined): boolean | undefined {
+  const normalized = value?.trim().toLowerCase();
+  if (normalized === 'true' || normalized === '1' || normalized === 'yes') return true;
+  if (normalized === 'false' || normalized === '0' || normalized === 'no') return false;
+  return undefined;
+}
+
+function dpopSetting(flags: TargetFlags, env: Env, profile: Profile): boolean {
+  if (flags.dpop === true) return true;
+  const variable = nonEmpty(env['DEVICELOGIN_DPOP']);
+  if (variable !== undefined) {
+    const value = parseSwitch(variable);
+    if (value === undefined) throw new UsageError(`DEVICELOGIN_DPOP must be true or false, not "${variable}".`);
+    return value;
+  }
+  return parseSwitch(profile.dpop) ?? false;
 }
 
 function withTenant(authority: string | undefined, provider: Provider | undefined, tenant: string): string {
@@ -126,10 +149,11 @@ export function resolveTarget(flags: TargetFlags, env: Env, config: ConfigFile):
     );
   }
   const audience = nonEmpty(profile.audience) ?? nonEmpty(env['DEVICELOGIN_AUDIENCE']);
+  const dpop = dpopSetting(flags, env, profile);
   const loginCommand =
     profileName !== undefined && flags.authority === undefined && flags.clientId === undefined
       ? `devicelogin login --profile ${profileName}`
-      : `devicelogin login${flags.authority === undefined ? '' : ` --authority ${flags.authority}`}${flags.clientId === undefined ? '' : ` --client-id ${flags.clientId}`}${flags.provider === undefined ? '' : ` --provider ${flags.provider}`}`;
+      : `devicelogin login${flags.authority === undefined ? '' : ` --authority ${flags.authority}`}${flags.clientId === undefined ? '' : ` --client-id ${flags.clientId}`}${flags.provider === undefined ? '' : ` --provider ${flags.provider}`}${flags.dpop === true ? ' --dpop' : ''}`;
   return {
     profileName,
     authority,
@@ -139,5 +163,6 @@ export function resolveTarget(flags: TargetFlags, env: Env, config: ConfigFile):
     clientSecret: nonEmpty(env['DEVICELOGIN_CLIENT_SECRET']) ?? nonEmpty(profile['client-secret']),
     extraParameters: audience === undefined ? {} : { audience },
     loginCommand,
+    dpop,
   };
 }

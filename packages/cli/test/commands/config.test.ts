@@ -106,6 +106,31 @@ describe('profiles and environment', () => {
     });
   });
 
+  it('dpop: --dpop over DEVICELOGIN_DPOP over the profile; off by default', () => {
+    const withDpop = { profiles: { d: { 'client-id': 'c', authority: 'https://id.example', dpop: 'true' } } };
+    expect(resolveTarget({ clientId: 'c', authority: 'https://id.example' }, {}, {}).dpop).toBe(false);
+    expect(resolveTarget({ profile: 'd' }, {}, withDpop)).toMatchObject({
+      dpop: true,
+      loginCommand: 'devicelogin login --profile d',
+    });
+    expect(resolveTarget({ profile: 'd' }, { DEVICELOGIN_DPOP: '0' }, withDpop).dpop).toBe(false);
+    expect(resolveTarget({ profile: 'd', dpop: true }, { DEVICELOGIN_DPOP: 'false' }, withDpop).dpop).toBe(true);
+    expect(
+      resolveTarget({ clientId: 'c', authority: 'https://id.example' }, { DEVICELOGIN_DPOP: 'yes' }, {}).dpop,
+    ).toBe(true);
+    expect(resolveTarget({ clientId: 'c', authority: 'https://id.example', dpop: true }, {}, {}).loginCommand).toBe(
+      'devicelogin login --authority https://id.example --client-id c --dpop',
+    );
+    expect(() => resolveTarget({ profile: 'd' }, { DEVICELOGIN_DPOP: 'maybe' }, withDpop)).toThrow(
+      /DEVICELOGIN_DPOP must be true or false/,
+    );
+    expect(() => configCommand.parse(['set', '--profile', 'w', 'dpop', 'on'])).toThrow(/dpop must be true or false/);
+    expect(configCommand.parse(['set', '--profile', 'w', 'dpop', 'true'])).toMatchObject({
+      key: 'dpop',
+      value: 'true',
+    });
+  });
+
   it('unknown profile, unknown provider, no client id, okta without authority: usage errors', () => {
     expect(() => resolveTarget({ profile: 'nope' }, {}, config)).toThrow(/No profile named "nope"/);
     expect(() => resolveTarget({ provider: 'myspace', clientId: 'x' }, {}, {})).toThrow(/Unknown provider/);

@@ -52,7 +52,7 @@ export function cachedResult(
 ): AuthenticationResult {
   return Object.freeze({
     accessToken: accessToken.secret,
-    tokenType: accessToken.token_type ?? 'Bearer',
+    tokenType: (accessToken.token_type ?? '').toLowerCase() === 'dpop' ? 'DPoP' : 'Bearer',
     scopes: Object.freeze((accessToken.target ?? '').split(/\s+/).filter((s) => s !== '')),
     expiresOn: date(accessToken.expires_on),
     extExpiresOn: date(accessToken.extended_expires_on),

@@ -6,6 +6,8 @@ import { accountKey, appMetadataKey, credentialKey } from './keys.js';
 import type { SerializedAccount, SerializedAppMetadata, SerializedCredential } from './schema.js';
 import { targetsIntersect } from './scope-set.js';
 import type { CacheChange, CacheMutation } from './token-cache.js';
+import { withStoredKey } from '../dpop/account-key.js';
+import type { StoredDpopKey } from '../dpop/key.js';
 
 /** Lifetime stored for tokens the provider says never expire (GitHub OAuth apps): 10 years. */
 const NON_EXPIRING_SECONDS = 10 * 365 * 24 * 3600;
@@ -22,6 +24,16 @@ export interface CacheRecordInput {
   readonly claims: string | undefined;
   /** Epoch ms when the response arrived. */
   readonly receivedAt: number;
+  /**
+   * The thumbprint of the DPoP key the request was made with: stored as the `key_id` of a
+   * `DPoP` access token (MSAL's field for bound tokens).
+   */
+  readonly dpopKeyId?: string | undefined;
+  /**
+   * The account's DPoP key after this response: a key to store with the account, `null` to
+   * remove the account's key (a sign-in without DPoP), undefined to leave it as it is (a refresh).
+   */
+  readonly accountKey?: StoredDpopKey | null | undefined;
 }
 
 function authorityType(provider: ProviderName): string {
@@ -46,6 +58,7 @@ const KNOWN_FIELDS: ReadonlySet<string> = new Set([
   'extended_expires_on',
   'refresh_on',
   'token_type',
+  'key_id',
   'family_id',
   'requested_claims',
 ]);
@@ -73,7 +86,7 @@ export function recordMutation(input: CacheRecordInput): CacheMutation {
   const now = input.receivedAt;
   return (doc) => {
     const changes: CacheChange[] = [];
-    const accountEntity: SerializedAccount = {
+    let accountEntity: SerializedAccount = {
       ...doc.Account[accountKey(home, environment, realm)],
       home_account_id: home,
       environment,
@@ -85,6 +98,7 @@ export function recordMutation(input: CacheRecordInput): CacheMutation {
       ...(tokens.clientInfo === undefined ? {} : { client_info: tokens.clientInfo }),
       last_modification_time: seconds(now),
     };
+    if (input.accountKey !== undefined) accountEntity = withStoredKey(accountEntity, input.accountKey);
     changes.push({ section: 'Account', key: accountKey(home, environment, realm), value: accountEntity });
 
     if (tokens.idToken !== undefined) {
@@ -115,21 +129,28 @@ export function recordMutation(input: CacheRecordInput): CacheMutation {
       extended_expires_on: seconds(now + (tokens.extExpiresIn ?? tokens.expiresIn ?? NON_EXPIRING_SECONDS) * 1000),
       ...(tokens.refreshIn === undefined ? {} : { refresh_on: seconds(now + tokens.refreshIn * 1000) }),
       token_type: tokens.tokenType,
+      ...(!bearer && input.dpopKeyId !== undefined ? { key_id: input.dpopKeyId } : {}),
       ...(input.claims === undefined ? {} : { requested_claims: input.claims }),
     };
     const atKey = credentialKey(accessToken);
+    // The account's key after this write: DPoP tokens bound to any other key are useless.
+    const accountKeyId = input.accountKey === undefined ? undefined : (input.accountKey?.keyId ?? null);
     for (const [key, existing] of Object.entries(doc.AccessToken)) {
       if (key === atKey) continue;
       if (
-        existing.home_account_id === home &&
-        sameEnvironment(existing.environment, environment) &&
-        existing.client_id === clientId &&
-        (existing.realm ?? '') === realm &&
-        (existing.token_type ?? 'Bearer').toLowerCase() === tokens.tokenType.toLowerCase() &&
-        targetsIntersect(existing.target, target)
+        existing.home_account_id !== home ||
+        !sameEnvironment(existing.environment, environment) ||
+        existing.client_id !== clientId
       ) {
-        changes.push({ section: 'AccessToken', key, value: undefined });
+        continue;
       }
+      const type = (existing.token_type ?? 'Bearer').toLowerCase();
+      const replaced =
+        (existing.realm ?? '') === realm &&
+        type === tokens.tokenType.toLowerCase() &&
+        targetsIntersect(existing.target, target);
+      const unbound = accountKeyId !== undefined && type === 'dpop' && existing.key_id !== accountKeyId;
+      if (replaced || unbound) changes.push({ section: 'AccessToken', key, value: undefined });
     }
     changes.push({
       section: 'AccessToken',

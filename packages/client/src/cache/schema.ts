@@ -16,6 +16,13 @@ export interface SerializedAccount {
   name?: string;
   client_info?: string;
   last_modification_time?: string;
+  /** devicelogin extension: the thumbprint (RFC 7638) of the account's DPoP key. */
+  dpop_key_id?: string;
+  /**
+   * devicelogin extension: the account's DPoP private key, a P-256 JWK. The cache file is
+   * encrypted at rest; the text of `serialize()` holds it in the clear: never log it.
+   */
+  dpop_private_jwk?: Readonly<Record<string, unknown>>;
   [extra: string]: unknown;
 }
 
@@ -33,6 +40,8 @@ export interface SerializedCredential {
   extended_expires_on?: string;
   refresh_on?: string;
   token_type?: string;
+  /** MSAL's key id of a bound token: for `DPoP`, the JWK SHA-256 thumbprint of the key. */
+  key_id?: string;
   family_id?: string;
   /** devicelogin extension: the claims request the token was obtained with (MSAL ignores it). */
   requested_claims?: string;

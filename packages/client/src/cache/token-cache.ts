@@ -30,9 +30,12 @@ export interface AccessTokenQuery {
   readonly environment: string;
   readonly clientId: string;
   readonly realm: string;
+  /** `Bearer` or `DPoP`: the two are kept apart (MSAL's `AccessToken_With_AuthScheme`). */
   readonly tokenType: string;
   /** Lower-cased scopes, OIDC scopes removed (see `searchScopes`). */
   readonly scopes: readonly string[];
+  /** Only tokens bound to this key (their `key_id`): a DPoP token is useless with another key. */
+  readonly keyId?: string | undefined;
 }
 
 /** A cache entry with its key. */
@@ -128,8 +131,8 @@ export class TokenCache {
   }
 
   /**
-   * The access token for the query whose scopes include every requested scope; among several,
-   * the one that expires last.
+   * The access token for the query whose scopes include every requested scope (and, with
+   * `keyId`, bound to that key); among several, the one that expires last.
    */
   findAccessToken(query: AccessTokenQuery): Keyed<SerializedCredential> | undefined {
     const partition = accessTokenPartition(
@@ -142,6 +145,7 @@ export class TokenCache {
     let best: Keyed<SerializedCredential> | undefined;
     for (const candidate of this.#entries(this.#indexes.accessTokens.get(partition))) {
       if (!targetContains(candidate.value.target, query.scopes)) continue;
+      if (query.keyId !== undefined && candidate.value.key_id !== query.keyId) continue;
       if (best === undefined || Number(candidate.value.expires_on) > Number(best.value.expires_on)) best = candidate;
     }
     return best;

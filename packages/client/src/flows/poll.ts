@@ -13,6 +13,7 @@ import type { Logger } from '../logger.js';
 import type { OperationContext } from './operation.js';
 import { LongPoll } from './long-poll.js';
 import { classifyOAuthError } from './poll-errors.js';
+import { postTokenRequest, type TokenRequestDpop } from '../dpop/token-request.js';
 
 /** Polling tuning; the defaults follow RFC 8628 §3.5 and PROTOCOL-NOTES §C. */
 export interface PollPolicy {
@@ -48,6 +49,8 @@ export interface PollRequest {
    * (long-poll.ts). Absent: plain polling.
    */
   readonly longPollMaxWait?: number;
+  /** DPoP proofs on every poll (RFC 9449 §5): `use_dpop_nonce` is retried at once, not counted as a poll. */
+  readonly dpop?: TokenRequestDpop | undefined;
 }
 
 /** Statuses a proxy answers when it cuts a request it finds too long. */
@@ -88,10 +91,16 @@ export async function pollForToken(request: PollRequest, context: OperationConte
     const sentAt = clock.now();
     let response;
     try {
-      response = await http.postForm(request.tokenEndpoint, request.parameters, {
-        signal: context.signal,
-        ...(held === undefined ? {} : { headers: held.headers, timeoutMs: held.timeoutMs }),
-      });
+      response = await postTokenRequest(
+        http,
+        request.tokenEndpoint,
+        request.parameters,
+        {
+          signal: context.signal,
+          ...(held === undefined ? {} : { headers: held.headers, timeoutMs: held.timeoutMs }),
+        },
+        request.dpop,
+      );
     } catch (error) {
       if (held !== undefined && (error instanceof NetworkError || error instanceof RequestTimeoutError)) {
         longPoll.fallBack(`the held request failed: ${error.name}`);

@@ -4,6 +4,7 @@ import { InteractionRequiredError, ServerError } from '../errors.js';
 import { endpointName } from '../http.js';
 import { classifyOAuthError, serverError } from './poll-errors.js';
 import type { OperationContext } from './operation.js';
+import { postTokenRequest, type TokenRequestDpop } from '../dpop/token-request.js';
 
 /** OAuth errors on a refresh that mean the refresh token is dead: sign in again. */
 const INTERACTION_ERRORS: ReadonlySet<string> = new Set(['interaction_required', 'login_required', 'consent_required']);
@@ -26,16 +27,20 @@ export type RefreshOutcome =
  * Redeems a refresh token (RFC 6749 §6). `invalid_grant` (any suberror but `client_mismatch`)
  * and `interaction_required`-like errors report a dead refresh token; other failures throw
  * ({@link ServerError}, {@link NetworkError}, …) so that the caller can fall back to a cached token.
+ * With `dpop`, the request carries a proof of the account's key (a public client's refresh token
+ * is bound to it: RFC 9449 §5).
  */
 export async function redeemRefreshToken(
   config: ResolvedConfig,
   request: RefreshRequest,
   context: OperationContext,
+  dpop?: TokenRequestDpop,
 ): Promise<RefreshOutcome> {
   const profile = config.profile;
   const scopes = formatScopes([...profile.defaultScopes, ...request.scopes]);
   config.log('debug', `Refreshing tokens at ${endpointName(request.tokenEndpoint)}`);
-  const response = await config.http.postForm(
+  const response = await postTokenRequest(
+    config.http,
     request.tokenEndpoint,
     {
       grant_type: 'refresh_token',
@@ -48,6 +53,7 @@ export async function redeemRefreshToken(
       client_secret: config.clientSecret,
     },
     { signal: context.signal },
+    dpop,
   );
   const processed = processTokenResponse(response);
   switch (processed.kind) {

@@ -21,6 +21,10 @@ import { validateReturnedIdToken, type JwksCache } from '../id-token.js';
 import { buildResult, type AuthenticationResult } from '../result.js';
 import type { OperationContext } from './operation.js';
 import { redeemRefreshToken } from './refresh.js';
+import { storedKeyIdOf, storedKeyOf } from '../dpop/account-key.js';
+import type { DpopState } from '../dpop/dpop-state.js';
+import { generateDpopKey, type DpopKey, type StoredDpopKey } from '../dpop/key.js';
+import { loadJose } from '../jose.js';
 
 /** What `acquireTokenSilent` asks for. */
 export interface SilentRequest {
@@ -43,6 +47,7 @@ export interface SilentDependencies {
   readonly endpoints: (context: OperationContext) => Promise<ResolvedEndpoints>;
   /** Seconds before expiry at which a cached token is no longer served (MSAL: 300). */
   readonly expiryBufferSeconds: number;
+  readonly dpop: DpopState;
 }
 
 /** Failures after which a still-valid cached token is served instead of failing. */
@@ -78,14 +83,19 @@ export async function acquireTokenSilently(
       ? request.claims
       : undefined;
   const now = config.clock.now();
-  const cached = cache.findAccessToken({
+  const query = {
     homeAccountId: home,
     environment,
     clientId: config.clientId,
     realm,
-    tokenType: 'Bearer',
     scopes: searchScopes(request.scopes),
-  });
+  };
+  // An account with a DPoP key gets a token bound to that very key, else a Bearer token (a
+  // server may answer a DPoP client with Bearer tokens: RFC 9449 §5). The two never mix.
+  const keyId = storedKeyIdOf(account.value);
+  const cached =
+    (keyId === undefined ? undefined : cache.findAccessToken({ ...query, tokenType: 'DPoP', keyId })) ??
+    cache.findAccessToken({ ...query, tokenType: 'Bearer' });
   const idToken = (): SerializedCredential | undefined =>
     cache.findIdToken(home, environment, config.clientId, realm)?.value;
   const serveCached = (entry: Keyed<SerializedCredential>): AuthenticationResult =>
@@ -134,7 +144,12 @@ function describe(error: unknown): string {
   return error instanceof Error && 'code' in error ? String(error.code) : 'error';
 }
 
-function findAccount(cache: TokenCache, account: AccountInfo): Keyed<SerializedAccount> | undefined {
+/**
+ * The cache entry of an account: the one of its tenant, else any with its home account id and
+ * environment.
+ * @throws {ConfigurationError} `account` is not an AccountInfo.
+ */
+export function findAccount(cache: TokenCache, account: AccountInfo): Keyed<SerializedAccount> | undefined {
   if (typeof account !== 'object' || account === null || typeof account.homeAccountId !== 'string') {
     throw new ConfigurationError('account', 'must be an AccountInfo returned by a sign-in or getAccounts()');
   }
@@ -158,6 +173,7 @@ async function refresh(
     cache.findRefreshToken(home, environment, config.clientId) ?? cache.findRefreshToken(home, environment, 'foci-1');
   if (refreshToken === undefined) throw new InteractionRequiredError('no refresh token is cached for this account');
   const endpoints = await deps.endpoints(context);
+  const { key, newKey } = await refreshKey(deps, account);
   const outcome = await redeemRefreshToken(
     config,
     {
@@ -168,6 +184,7 @@ async function refresh(
       claims,
     },
     context,
+    key === undefined ? undefined : { key, nonces: deps.dpop.nonces, clock: config.clock, log: config.log },
   );
   if (outcome.kind === 'dead_refresh_token') {
     const deadKey = refreshToken.key;
@@ -185,6 +202,7 @@ async function refresh(
   const claimsOfToken = await validateReturnedIdToken(tokens.idToken, config, endpoints, deps.jwks, context.signal);
   const result = buildResult({
     tokens,
+    proofSent: key !== undefined,
     claims: claimsOfToken,
     requestedScopes: request.scopes,
     authority: config.authority,
@@ -201,6 +219,9 @@ async function refresh(
         requestedScopes: request.scopes,
         claims,
         receivedAt,
+        dpopKeyId: key?.keyId,
+        // A refresh keeps the account's key; a key made for this refresh becomes the account's.
+        accountKey: newKey,
       })(doc),
     ];
     // A rotated refresh token under another key (family changes) replaces the old one.
@@ -218,4 +239,31 @@ async function refresh(
     return changes;
   });
   return { ...result, account: accountInfo, refreshToken: undefined };
+}
+
+/**
+ * The DPoP key a refresh is made with: the account's (its refresh token may be bound to it,
+ * RFC 9449 §5), whatever `auth.dpop` says; with `auth.dpop` and an account without a key (signed
+ * in without DPoP), a new key, stored with the refreshed tokens.
+ * @throws {InteractionRequiredError} the account's stored key is unusable.
+ */
+async function refreshKey(
+  deps: SilentDependencies,
+  account: SerializedAccount,
+): Promise<{ readonly key: DpopKey | undefined; readonly newKey: StoredDpopKey | undefined }> {
+  const stored = storedKeyOf(account);
+  if (stored !== undefined) {
+    try {
+      return { key: await deps.dpop.keyOf(stored), newKey: undefined };
+    } catch {
+      throw new InteractionRequiredError('the DPoP key stored with this account is unusable');
+    }
+  }
+  if (storedKeyIdOf(account) !== undefined) {
+    throw new InteractionRequiredError('the DPoP key stored with this account is unusable');
+  }
+  if (!deps.config.dpop) return { key: undefined, newKey: undefined };
+  const { key, stored: newKey } = await generateDpopKey(await loadJose());
+  deps.config.log('debug', 'New DPoP key for this account (it had none)');
+  return { key, newKey };
 }

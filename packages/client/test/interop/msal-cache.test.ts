@@ -127,7 +127,8 @@ async function startEntra(clock: { now(): number } = Date): Promise<FakeEntra> {
     );
     return {
       json: {
-        token_type: 'Bearer',
+        // Entra issues Bearer tokens; this fake binds them when asked with a DPoP proof.
+        token_type: call.headers['dpop'] === undefined ? 'Bearer' : 'DPoP',
         scope: 'User.Read profile openid email',
         expires_in: 3599,
         ext_expires_in: 3599,
@@ -204,9 +205,9 @@ async function msalSignIn(
 }
 
 /** Our client for the same tenant and client id, its HTTP sent to the fake. */
-function ourApp(entra: FakeEntra, clock?: FakeClock): PublicClientApplication {
+function ourApp(entra: FakeEntra, clock?: FakeClock, dpop = false): PublicClientApplication {
   return new PublicClientApplication({
-    auth: { clientId: CLIENT_ID, authority: AUTHORITY },
+    auth: { clientId: CLIENT_ID, authority: AUTHORITY, dpop },
     system: {
       fetch: (input, init) => fetch(toFake(input, entra.provider), init),
       ...(clock === undefined ? {} : { clock }),
@@ -435,5 +436,65 @@ describe('MSAL token cache interop with @azure/msal-node', () => {
     expect.soft(entra.provider.requests.slice(seen)).toEqual([]);
     expect.soft(accounts).toHaveLength(1);
     expect.soft(await app.getAccounts()).toHaveLength(1);
+  });
+});
+
+describe('MSAL token cache interop with DPoP entries', () => {
+  it('msal-node → us with auth.dpop: an msal-node cache still loads and its Bearer token is served', async () => {
+    const entra = await startEntra();
+    const msal = msalApp(entra);
+    const theirs = await msalSignIn(msal, entra, GRACE);
+    const app = ourApp(entra, undefined, true);
+    app.getTokenCache().deserialize(msal.getTokenCache().serialize());
+    const account = await app.getAccount({ homeAccountId: homeAccountIdOf(GRACE) });
+    const seen = entra.provider.requests.length;
+    expect(await app.acquireTokenSilent({ account: account!, scopes: SCOPES })).toMatchObject({
+      fromCache: true,
+      tokenType: 'Bearer',
+      accessToken: theirs.accessToken,
+    });
+    expect(entra.provider.requests).toHaveLength(seen);
+  });
+
+  it('us (DPoP) → msal-node → us: msal-node reads our file, keeps our bound token and key, and never serves them as Bearer', async () => {
+    const clock = clockBehindRealTime();
+    const entra = await startEntra(clock);
+    const app = ourApp(entra, clock, true);
+    const ours = await ourSignIn(app, entra, ADA);
+    expect(ours.tokenType).toBe('DPoP');
+    const written = parse(app.getTokenCache().serialize());
+    const [dpopKey, dpopEntry] = Object.entries(written.AccessToken)[0]!;
+    // msal-common's names for a bound token (CacheHelpers.createAccessTokenEntity, Serializer)
+    expect(dpopEntry).toMatchObject({ credential_type: 'AccessToken_With_AuthScheme', token_type: 'DPoP' });
+    expect(dpopEntry['key_id']).toEqual(expect.any(String));
+    expect(dpopKey.endsWith('-dpop')).toBe(true);
+
+    const msal = msalApp(entra);
+    msal.getTokenCache().deserialize(app.getTokenCache().serialize());
+    const accounts = await msal.getAllAccounts();
+    expect(accounts.map((a) => a.username)).toEqual([ADA.username]);
+    expect(accounts[0]!.idTokenClaims?.['preferred_username']).toBe(ADA.username);
+
+    // msal-node's serialisation keeps our bound token and the account's key fields
+    const rewritten = parse(msal.getTokenCache().serialize());
+    expect(rewritten.AccessToken[dpopKey]).toEqual(dpopEntry);
+    const accountKey = Object.keys(written.Account)[0]!;
+    expect(rewritten.Account[accountKey]?.['dpop_key_id']).toBe(dpopEntry['key_id']);
+    expect(rewritten.Account[accountKey]?.['dpop_private_jwk']).toEqual(
+      written.Account[accountKey]?.['dpop_private_jwk'],
+    );
+
+    // and we serve our DPoP token from msal-node's file, bound to the same key
+    const again = ourApp(entra, clock, true);
+    again.getTokenCache().deserialize(msal.getTokenCache().serialize());
+    const seen = entra.provider.requests.length;
+    const hit = await again.acquireTokenSilent({ account: ours.account!, scopes: SCOPES });
+    expect(hit).toMatchObject({ fromCache: true, tokenType: 'DPoP', accessToken: ours.accessToken });
+    expect(entra.provider.requests).toHaveLength(seen);
+
+    // msal-node's Bearer lookup does not take our DPoP token: it redeems the refresh token
+    const msalHit = await msal.acquireTokenSilent({ account: accounts[0]!, scopes: SCOPES });
+    expect(msalHit.accessToken).not.toBe(ours.accessToken);
+    expect(msalHit.tokenType).toBe('Bearer');
   });
 });

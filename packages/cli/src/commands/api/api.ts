@@ -1,10 +1,19 @@
-import { parseCommandLine, TARGET_HELP, TARGET_OPTIONS, targetFlagsOf, expectPositionals } from '../../args.js';
+import type { AuthenticationResult } from '@devicelogin/client';
+import {
+  parseCommandLine,
+  DPOP_HELP,
+  DPOP_OPTION,
+  TARGET_HELP,
+  TARGET_OPTIONS,
+  targetFlagsOf,
+  expectPositionals,
+} from '../../args.js';
 import type { Command } from '../../command.js';
 import type { TargetFlags } from '../../config/target.js';
 import type { CliContext } from '../../context.js';
 import { CliError, UsageError } from '../../errors.js';
 import { EXIT, type ExitCode } from '../../exit-codes.js';
-import { openSession } from '../../session.js';
+import { openSession, type Session } from '../../session.js';
 import { acquireToken } from '../token/acquire.js';
 import { claimsChallenge } from './challenge.js';
 import { defaultContentType, parseHeader, readData, resolveApiUrl, type ApiRequest } from './request.js';
@@ -17,15 +26,18 @@ export interface ApiOptions {
   readonly interactive: boolean;
 }
 
-const help = `devicelogin api — call a web API with the bearer token
+const help = `devicelogin api — call a web API with the access token
 
 Usage: devicelogin api <url | /path> [-X METHOD] [-d DATA] [-H "Name: value"]… [options]
 
 Gets a token as 'devicelogin token' does, sends the request with "Authorization: Bearer …",
 prints the response body on stdout and, for a status of 400 or more, the status on stderr. A
-path is resolved against the authority's origin. When the API answers 401 with a claims
-challenge (Continuous Access Evaluation), the token is renewed with those claims and the request
-is sent once more. Tokens go only to https URLs, or plain http on 127.0.0.1/localhost.
+path is resolved against the authority's origin. A DPoP-bound token (login --dpop) is sent as
+"Authorization: DPoP …" with a "DPoP" proof for this method and URL; when the API demands a
+DPoP nonce (401, error="use_dpop_nonce"), the request is sent once more with it. When the API
+answers 401 with a claims challenge (Continuous Access Evaluation, Bearer or DPoP), the token is
+renewed with those claims and the request is sent once more. Tokens go only to https URLs, or
+plain http on 127.0.0.1/localhost.
 
 ${TARGET_HELP}
 
@@ -35,6 +47,7 @@ Options:
   -H, --header "N: v"     an extra header (repeatable); Content-Type defaults to JSON or form
       --account A         the account when several are signed in
       --interactive       sign in with a device code when needed
+${DPOP_HELP}
 
 Examples:
   devicelogin api /api/me --profile demo
@@ -52,27 +65,27 @@ export function exitCodeForStatus(status: number): ExitCode {
 
 async function send(
   context: CliContext,
+  session: Session,
   url: URL,
   request: ApiRequest,
   body: string | undefined,
-  token: string,
-  tokenType: string,
+  token: AuthenticationResult,
 ): Promise<Response> {
   const headers = new Headers(request.headers.map(([name, value]) => [name, value]));
   if (body !== undefined && !headers.has('content-type')) headers.set('content-type', defaultContentType(body));
-  headers.set('authorization', `${tokenType} ${token}`);
-  const fetcher = context.fetch ?? ((input: string, init: RequestInit) => fetch(input, init));
   try {
-    return await fetcher(url.href, {
+    // Authorization (and a DPoP proof for a DPoP token), one retry on a DPoP nonce challenge.
+    return await session.app.fetchResource({
+      token,
+      url: url.href,
       method: request.method,
       headers,
-      redirect: 'manual',
       signal: context.signal,
       ...(body === undefined ? {} : { body }),
     });
   } catch (error) {
-    if (context.signal.aborted) throw error;
-    const code = (error as { cause?: { code?: unknown } }).cause?.code;
+    if (context.signal.aborted || !(error instanceof session.client.NetworkError)) throw error;
+    const code = (error.cause as { cause?: { code?: unknown } } | undefined)?.cause?.code;
     throw new CliError(
       `Cannot reach ${url.origin}${typeof code === 'string' ? ` (${code})` : ''}.`,
       EXIT.network,
@@ -87,6 +100,7 @@ export const apiCommand: Command<ApiOptions> = {
   parse(args) {
     const { values, positionals } = parseCommandLine('api', args, {
       ...TARGET_OPTIONS,
+      ...DPOP_OPTION,
       method: { type: 'string', short: 'X' },
       data: { type: 'string', short: 'd' },
       header: { type: 'string', short: 'H', multiple: true },
@@ -111,7 +125,7 @@ export const apiCommand: Command<ApiOptions> = {
     const body = await readData(options.request.data, context);
     const acquire = { account: options.account, interactive: options.interactive };
     let token = await acquireToken(context, session, acquire);
-    let response = await send(context, url, options.request, body, token.accessToken, token.tokenType);
+    let response = await send(context, session, url, options.request, body, token);
     const claims = response.status === 401 ? claimsChallenge(response.headers.get('www-authenticate')) : undefined;
     if (claims !== undefined) {
       await response.body?.cancel();
@@ -119,7 +133,7 @@ export const apiCommand: Command<ApiOptions> = {
         'The API asked for new claims (claims challenge); renewing the token and retrying once.\n',
       );
       token = await acquireToken(context, session, { ...acquire, claims });
-      response = await send(context, url, options.request, body, token.accessToken, token.tokenType);
+      response = await send(context, session, url, options.request, body, token);
     }
     const text = await response.text();
     context.io.stdout.write(text.endsWith('\n') || text === '' ? text : `${text}\n`);

@@ -41,8 +41,8 @@ export function parseHeader(line: string): [string, string] {
   const colon = line.indexOf(':');
   const name = colon === -1 ? '' : line.slice(0, colon).trim();
   if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) throw new UsageError(`-H "${line}" is not "Name: value".`);
-  if (name.toLowerCase() === 'authorization') {
-    throw new UsageError('-H Authorization is not allowed: devicelogin adds the bearer token itself.');
+  if (name.toLowerCase() === 'authorization' || name.toLowerCase() === 'dpop') {
+    throw new UsageError(`-H ${name} is not allowed: devicelogin adds the token (and its DPoP proof) itself.`);
   }
   return [name, line.slice(colon + 1).trim()];
 }

@@ -38,15 +38,17 @@ Global keys:                    default-profile, keyring (auto | required)
 
   keyring auto      the OS keyring when there is one, else a 0600 plaintext file (said once, at login)
   keyring required  no keyring is an error (exit 6)
+  dpop true         (profile) sign in and refresh with DPoP proofs: sender-constrained tokens
 
 Environment (overrides the profile): DEVICELOGIN_PROFILE, DEVICELOGIN_AUTHORITY, DEVICELOGIN_CLIENT_ID,
 DEVICELOGIN_PROVIDER, DEVICELOGIN_SCOPES, DEVICELOGIN_TENANT, DEVICELOGIN_CLIENT_SECRET,
-DEVICELOGIN_AUDIENCE, DEVICELOGIN_KEYRING; DEVICELOGIN_CONFIG_DIR, DEVICELOGIN_CACHE_FILE.
+DEVICELOGIN_AUDIENCE, DEVICELOGIN_DPOP, DEVICELOGIN_KEYRING; DEVICELOGIN_CONFIG_DIR, DEVICELOGIN_CACHE_FILE.
 
 Examples:
   devicelogin config set --profile work authority https://login.microsoftonline.com/contoso.com
   devicelogin config set --profile work client-id 00000000-0000-0000-0000-000000000000
   devicelogin config set --profile work scopes "User.Read offline_access"
+  devicelogin config set --profile work dpop true
   devicelogin config set default-profile work
   devicelogin config set keyring required
   devicelogin config list

@@ -1,4 +1,12 @@
-import { parseCommandLine, expectPositionals, TARGET_HELP, TARGET_OPTIONS, targetFlagsOf } from '../../args.js';
+import {
+  parseCommandLine,
+  expectPositionals,
+  DPOP_HELP,
+  DPOP_OPTION,
+  TARGET_HELP,
+  TARGET_OPTIONS,
+  targetFlagsOf,
+} from '../../args.js';
 import type { Command } from '../../command.js';
 import type { TargetFlags } from '../../config/target.js';
 import { EXIT } from '../../exit-codes.js';
@@ -18,11 +26,14 @@ Usage: devicelogin login [--profile P | --authority URL --client-id ID | --provi
 
 Prints a URL and a code on stderr (a QR code and a countdown on a terminal). Open the URL on any
 device, enter the code, sign in and consent; the tokens are then kept in the token cache (the
-OS keyring, else a 0600 file) for 'devicelogin token'.
+OS keyring, else a 0600 file) for 'devicelogin token'. With --dpop, the sign-in makes a key pair
+kept with the account in the token cache, and asks for tokens bound to it (DPoP); a provider
+without DPoP support answers with ordinary Bearer tokens.
 
 ${TARGET_HELP}
 
 Options:
+${DPOP_HELP}
       --json              JSON lines on stdout: {"event":"device_code",…}, {"event":"signed_in",…}
       --no-qr             no QR code
       --debug             show stack traces of errors
@@ -31,6 +42,7 @@ Examples:
   devicelogin login --provider entra --tenant contoso.com --client-id 00000000-0000-0000-0000-000000000000
   devicelogin login --authority http://127.0.0.1:3000/contoso --client-id devicelogin-demo
   devicelogin login --profile work --scopes "User.Read Mail.Read"
+  devicelogin login --authority https://id.example.com --client-id cli --dpop
   devicelogin login --json | my-wrapper
 
 Exit codes: 0 signed in, 2 usage, 3 declined or expired, 5 network, 6 token storage, 130 Ctrl+C.`;
@@ -41,6 +53,7 @@ export const loginCommand: Command<LoginOptions> = {
   parse(args) {
     const { values, positionals } = parseCommandLine('login', args, {
       ...TARGET_OPTIONS,
+      ...DPOP_OPTION,
       json: { type: 'boolean', default: false },
       'no-qr': { type: 'boolean', default: false },
     });

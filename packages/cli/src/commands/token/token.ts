@@ -1,4 +1,12 @@
-import { parseCommandLine, expectPositionals, TARGET_HELP, TARGET_OPTIONS, targetFlagsOf } from '../../args.js';
+import {
+  parseCommandLine,
+  expectPositionals,
+  DPOP_HELP,
+  DPOP_OPTION,
+  TARGET_HELP,
+  TARGET_OPTIONS,
+  targetFlagsOf,
+} from '../../args.js';
 import type { Command } from '../../command.js';
 import type { TargetFlags } from '../../config/target.js';
 import { EXIT } from '../../exit-codes.js';
@@ -20,13 +28,15 @@ Usage: devicelogin token [--profile P | --authority URL --client-id ID] [--scope
 
 Prints the access token on stdout, from the token cache, refreshing it silently when it is
 close to expiry. When a sign-in is needed, says so on stderr and exits 4, without prompting,
-unless --interactive is given.
+unless --interactive is given. A DPoP-bound token (token_type DPoP) is useless without a proof
+signed by the key in the token cache: call APIs with it through 'devicelogin api'.
 
 ${TARGET_HELP}
 
 Options:
       --account A         the account (username or home account id) when several are signed in
       --json              {"access_token", "token_type", "expires_on", "scopes", "account"} on stdout
+${DPOP_HELP}
       --interactive       sign in with a device code (on stderr) when needed, then print the token
       --force-refresh     redeem the refresh token even if the cached access token is still valid
 
@@ -43,6 +53,7 @@ export const tokenCommand: Command<TokenOptions> = {
   parse(args) {
     const { values, positionals } = parseCommandLine('token', args, {
       ...TARGET_OPTIONS,
+      ...DPOP_OPTION,
       account: { type: 'string' },
       json: { type: 'boolean', default: false },
       interactive: { type: 'boolean', default: false },
@@ -66,6 +77,11 @@ export const tokenCommand: Command<TokenOptions> = {
       display: { json: false, qr: true },
     });
     if (!options.json) {
+      if (result.tokenType === 'DPoP') {
+        context.io.stderr.write(
+          "note: this token is DPoP-bound: an API accepts it only with a DPoP proof; use 'devicelogin api' to call it.\n",
+        );
+      }
       context.io.stdout.write(`${result.accessToken}\n`);
       return EXIT.ok;
     }

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { exportJWK, generateKeyPair } from 'jose';
 import { startServer, type TestServer } from '@devicelogin/test-utils';
@@ -71,6 +72,8 @@ export interface OidcProviderServer {
     readonly deviceAuthorizationEndpoint: string;
     readonly tokenEndpoint: string;
     readonly jwksUri: string;
+    /** The userinfo endpoint: a resource server that checks DPoP proofs (RFC 9449 §7) itself. */
+    readonly userinfoEndpoint: string;
   };
   /** `kid` of the provider's id_token signing key. */
   readonly signingKeyId: string;
@@ -83,6 +86,15 @@ export interface OidcProviderServer {
   readonly jwksRequests: () => number;
   /** Errors the provider reported as `server_error` (a test expects none). */
   readonly serverErrors: readonly unknown[];
+  /** Every request received, as `METHOD /path`, in order. */
+  readonly requests: readonly string[];
+  /** `DPoP` request headers received by the token endpoint, in order (undefined: none). */
+  readonly tokenProofs: readonly (string | undefined)[];
+  /**
+   * The JWK thumbprint an issued token is bound to (its `jkt`, the `cnf.jkt` of RFC 9449 §6), read
+   * from the provider's own models; undefined for an unbound (Bearer) token.
+   */
+  bindingOf(kind: 'AccessToken' | 'RefreshToken', token: string): Promise<string | undefined>;
   setPollHooks(hooks: PollHooks): void;
   /** The user enters `userCode`, signs in as `account` and approves every requested scope. */
   approve(userCode: string, account?: TestAccount): Promise<void>;
@@ -96,6 +108,7 @@ export interface OidcProviderServer {
 // ---- The slice of node-oidc-provider's API used here (the package ships no type definitions).
 
 interface KoaContext {
+  get(header: string): string;
   readonly method: string;
   readonly path: string;
   readonly status: number;
@@ -130,6 +143,8 @@ interface ProviderInstance {
     findByUserCode(userCode: string, options?: { ignoreExpiration?: boolean }): Promise<DeviceCodeEntity | undefined>;
   };
   readonly Grant: new (init: { accountId: string; clientId: string }) => GrantEntity;
+  readonly AccessToken: { find(token: string): Promise<{ readonly jkt?: string } | undefined> };
+  readonly RefreshToken: { find(token: string): Promise<{ readonly jkt?: string } | undefined> };
 }
 
 type ProviderConstructor = new (issuer: string, configuration: Record<string, unknown>) => ProviderInstance;
@@ -222,10 +237,21 @@ function stringField(body: unknown, name: string): string | undefined {
   return typeof value === 'string' ? value : undefined;
 }
 
+/** Options of {@link startOidcProvider}. */
+export interface OidcProviderOptions {
+  readonly clientId?: string;
+  readonly accounts?: readonly TestAccount[];
+  /**
+   * `features.dPoP` (node-oidc-provider 9 enables DPoP by default: a request with a `DPoP` proof
+   * gets tokens bound to its key, and a public client's refresh token is bound too). With
+   * `requireNonce`, the provider gets a `nonceSecret` and demands a server nonce in every proof
+   * (RFC 9449 §8, §9): the first proof without one is answered `use_dpop_nonce`.
+   */
+  readonly dpop?: { readonly requireNonce: boolean };
+}
+
 /** Starts node-oidc-provider with one public native client allowed the device and refresh grants. */
-export async function startOidcProvider(
-  options: { readonly clientId?: string; readonly accounts?: readonly TestAccount[] } = {},
-): Promise<OidcProviderServer> {
+export async function startOidcProvider(options: OidcProviderOptions = {}): Promise<OidcProviderServer> {
   const Provider = await loadProvider();
   const clientId = options.clientId ?? 'interop-native-cli';
   const accounts = new Map((options.accounts ?? [DEFAULT_ACCOUNT]).map((a) => [a.sub, a]));
@@ -240,7 +266,7 @@ export async function startOidcProvider(
     return handle(request, response);
   });
   try {
-    return await mount(Provider, http, clientId, accounts, signingKeyId, signingKey, (h) => (handle = h));
+    return await mount(Provider, http, clientId, accounts, signingKeyId, signingKey, options.dpop, (h) => (handle = h));
   } catch (error) {
     await http.close();
     throw error;
@@ -254,6 +280,7 @@ async function mount(
   accounts: Map<string, TestAccount>,
   signingKeyId: string,
   signingKey: Record<string, unknown>,
+  dpop: OidcProviderOptions['dpop'],
   setHandler: (handler: (request: IncomingMessage, response: ServerResponse) => Promise<void>) => void,
 ): Promise<OidcProviderServer> {
   const issuer = http.url;
@@ -273,6 +300,9 @@ async function mount(
     features: {
       deviceFlow: { enabled: true },
       devInteractions: { enabled: false },
+      ...(dpop?.requireNonce === true
+        ? { dPoP: { enabled: true, nonceSecret: randomBytes(32), requireNonce: () => true } }
+        : {}),
     },
     claims: {
       openid: ['sub'],
@@ -299,6 +329,8 @@ async function mount(
   const polls: PollRecord[] = [];
   const issued: IssuedTokens[] = [];
   const serverErrors: unknown[] = [];
+  const tokenProofs: (string | undefined)[] = [];
+  const requests: string[] = [];
   let received = 0;
   let jwksRequests = 0;
   let hooks: PollHooks = {};
@@ -307,9 +339,11 @@ async function mount(
   // Filled from the discovery document below; until then the middleware only passes through.
   const paths: { token?: string; jwks?: string } = {};
   provider.use(async (ctx, next) => {
+    requests.push(`${ctx.method} ${ctx.path}`);
     if (ctx.method === 'GET' && ctx.path === paths.jwks) jwksRequests += 1;
     if (ctx.method !== 'POST' || ctx.path !== paths.token) return next();
     received += 1;
+    tokenProofs.push(ctx.get('DPoP') || undefined);
     const index = received;
     await hooks.received?.(index);
     await next();
@@ -343,6 +377,7 @@ async function mount(
     deviceAuthorizationEndpoint: String(discovery['device_authorization_endpoint']),
     tokenEndpoint: String(discovery['token_endpoint']),
     jwksUri: String(discovery['jwks_uri']),
+    userinfoEndpoint: String(discovery['userinfo_endpoint']),
   });
   paths.token = new URL(metadata.tokenEndpoint).pathname;
   paths.jwks = new URL(metadata.jwksUri).pathname;
@@ -366,6 +401,11 @@ async function mount(
     issued,
     jwksRequests: () => jwksRequests,
     serverErrors,
+    requests,
+    tokenProofs,
+    async bindingOf(kind, token) {
+      return (await provider[kind].find(token))?.jkt;
+    },
     setPollHooks(next) {
       hooks = next;
     },
