@@ -79,7 +79,8 @@ async function runMode(label: string, longPoll: boolean, seed: number): Promise<
     const hash = createHash('sha256').update(normalizeUserCode(info.userCode), 'utf8').digest('base64url');
     const record = await context.store.findDeviceCodeByUserCode(hash);
     if (record === undefined) throw new Error('unknown user code');
-    if (!(await context.store.approveDeviceCode(record.id, user.id, record.scope, Date.now())))
+    const approver = { ip: '127.0.0.1', userAgent: 'bench' }; // the consent page passes its request's
+    if (!(await context.store.approveDeviceCode(record.id, user.id, record.scope, Date.now(), approver)))
       throw new Error('approval refused');
     const approvedAt = performance.now();
     await context.events.publish(record.id); // what the consent page does after committing

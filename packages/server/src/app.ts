@@ -12,6 +12,7 @@ import { DpopNonces } from './dpop/nonces.js';
 import { registerApiMe } from './endpoints/api-me.js';
 import { registerDeviceAuthorization } from './endpoints/device-authorization.js';
 import { registerDiscovery } from './endpoints/discovery.js';
+import { registerIntrospection } from './endpoints/introspection.js';
 import { registerRevocation } from './endpoints/revocation.js';
 import { registerToken } from './endpoints/token.js';
 import { registerUserinfo } from './endpoints/userinfo.js';
@@ -152,6 +153,7 @@ export async function buildApp(options: BuildOptions): Promise<BuiltApp> {
   registerDeviceAuthorization(app, context);
   registerToken(app, context);
   registerRevocation(app, context);
+  registerIntrospection(app, context);
   registerApiMe(app, context);
   registerUserinfo(app, context);
   registerVerification(app, context);
@@ -218,7 +220,7 @@ function formProblem(
   contentType: string | undefined,
   body: unknown,
 ): OAuthError | undefined {
-  if (method !== 'POST' || !/\/oauth2\/v2\.0\/(token|devicecode|revoke)$/.test(url.split('?')[0] ?? ''))
+  if (method !== 'POST' || !/\/oauth2\/v2\.0\/(token|devicecode|revoke|introspect)$/.test(url.split('?')[0] ?? ''))
     return undefined;
   const type = (contentType ?? '').split(';')[0]?.trim().toLowerCase();
   if (type !== 'application/x-www-form-urlencoded') {

@@ -20,6 +20,7 @@ const GROUPS: Readonly<Record<string, () => Promise<CommandGroup>>> = {
   users: async () => (await import('./users.js')).usersGroup,
   clients: async () => (await import('./clients.js')).clientsGroup,
   keys: async () => (await import('./keys.js')).keysGroup,
+  approvals: async () => (await import('./approvals.js')).approvalsGroup,
 };
 
 const isHelp = (arg: string | undefined): boolean => arg === '--help' || arg === '-h';
@@ -69,14 +70,16 @@ async function dispatch(argv: readonly string[], deps: AdminDeps): Promise<void>
 
   let values: ParsedValues;
   try {
-    values = parseArgs({
+    const parsed = parseArgs({
       args: rest,
       options: { ...CONFIG_OPTIONS, ...GLOBAL_OPTIONS, ...command.options },
       strict: true,
-      allowPositionals: false,
+      allowPositionals: command.positional !== undefined,
       allowNegative: true,
-    }).values;
+    });
+    values = withPositional(parsed.values, parsed.positionals, command.positional, path);
   } catch (error) {
+    if (error instanceof UsageError) throw error;
     throw new UsageError(error instanceof Error ? error.message : String(error), path);
   }
   if (values['help'] === true) return void deps.stdout.write(commandHelp(group, command));
@@ -111,6 +114,19 @@ async function dispatch(argv: readonly string[], deps: AdminDeps): Promise<void>
   } finally {
     await store?.close();
   }
+}
+
+/** The values with a command's one positional argument as the flag it stands for. */
+function withPositional(
+  values: ParsedValues,
+  positionals: readonly string[],
+  flag: string | undefined,
+  path: string,
+): ParsedValues {
+  if (flag === undefined || positionals.length === 0) return values;
+  if (positionals.length > 1) throw new UsageError(`unexpected argument "${positionals[1]}"`, path);
+  if (values[flag] !== undefined) throw new UsageError(`give the ${flag} once: as an argument or --${flag}`, path);
+  return { ...values, [flag]: positionals[0] };
 }
 
 async function allGroups(): Promise<CommandGroup[]> {

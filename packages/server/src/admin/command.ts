@@ -56,6 +56,11 @@ export interface Command<Options> {
   readonly synopsis: string;
   /** Its own flags (the global and configuration flags come on top). */
   readonly options: OptionDefinitions;
+  /**
+   * The string flag one positional argument stands for (`users revoke <username>` = `--username`);
+   * absent: no positional argument is accepted.
+   */
+  readonly positional?: string;
   /** `[flag, explanation]` lines for `--help`. */
   readonly optionHelp: readonly (readonly [string, string])[];
   readonly examples: readonly string[];

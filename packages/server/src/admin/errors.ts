@@ -14,7 +14,7 @@ export const EXIT_CODES = {
   usage: 2,
   /** Configuration: unreadable config file, unknown key, wrong type, invalid value. */
   config: 3,
-  /** The user or client named does not exist. */
+  /** The user, client or approval named does not exist. */
   notFound: 4,
   /** The user or client to add already exists. */
   conflict: 5,
@@ -45,7 +45,7 @@ export class UsageError extends AdminError {
   }
 }
 
-/** The user or client named does not exist. */
+/** The user, client or approval named does not exist. */
 export class NotFoundError extends AdminError {
   constructor(message: string) {
     super(message, EXIT_CODES.notFound);

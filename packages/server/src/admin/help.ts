@@ -36,7 +36,7 @@ function exitCodes(): string[] {
     runtime: 'runtime failure (store, unexpected error)',
     usage: 'usage error (command, flag, missing option, password given as a flag)',
     config: 'invalid configuration',
-    notFound: 'no such user or client',
+    notFound: 'no such user, client or approval',
     conflict: 'the user or client exists already',
     interrupted: 'interrupted at the password prompt',
   };
@@ -50,8 +50,9 @@ export function programHelp(groups: readonly CommandGroup[]): string {
   return [
     `Usage: ${PROGRAM} <group> <command> [options]`,
     '',
-    "Manages the authorization server's SQLite store: users, clients, signing keys. Data goes to",
-    'stdout (--json for JSON), messages to stderr. Passwords are read from standard input or prompted.',
+    "Manages the authorization server's store: users, clients, signing keys, approvals (and their",
+    'revocation). Data goes to stdout (--json for JSON), messages to stderr. Passwords are read from',
+    'standard input or prompted.',
     '',
     'Commands:',
     ...columns(

@@ -1,12 +1,15 @@
 /**
- * `devicelogin-admin users …`: add a user, set a password, disable or enable, list. Passwords are
- * read from standard input or a prompt (password.ts), stored as scrypt hashes, never shown.
+ * `devicelogin-admin users …`: add a user, set a password, disable or enable, list, revoke the
+ * user's tokens. Passwords are read from standard input or a prompt (password.ts), stored as
+ * scrypt hashes, never shown.
  */
 import { randomUUID } from 'node:crypto';
 import { hashPassword } from '../crypto.js';
 import type { UserRecord } from '../store/store.js';
 import {
   defineCommand,
+  isoTime,
+  optionalBoolean,
   optionalString,
   requiredString,
   type CommandContext,
@@ -17,6 +20,7 @@ import {
 } from './command.js';
 import { ConflictError, NotFoundError, UsageError } from './errors.js';
 import { readNewPassword } from './password.js';
+import { userByName } from './user-by-name.js';
 
 /** Options of `users add`. */
 export interface UsersAddOptions {
@@ -217,9 +221,69 @@ export const usersResetMfa = defineCommand<UserRef>({
   },
 });
 
+// --- Detect and remediate ---
+/** Options of `users revoke`. */
+export interface UsersRevokeOptions {
+  readonly username: string;
+  /** Needed only when several tenants have the username. */
+  readonly tenant: string | undefined;
+  /** Keep the refresh tokens: only access tokens issued until now are refused. */
+  readonly accessOnly: boolean;
+}
+
+/** `users revoke`: ends a user's sessions (or only its current access tokens). */
+export const usersRevoke = defineCommand<UsersRevokeOptions>({
+  name: 'revoke',
+  summary: "revoke a user's tokens: refresh tokens at once, access tokens at their next use (a claims challenge)",
+  synopsis: '<username> [--tenant <name>] [--access-only]',
+  positional: 'username',
+  options: { username: { type: 'string' }, tenant: { type: 'string' }, 'access-only': { type: 'boolean' } },
+  optionHelp: [
+    ['<username>', 'the user (matched in any letter case); or --username <name>'],
+    ['--tenant <name>', "the user's tenant, needed when several tenants have the name"],
+    [
+      '--access-only',
+      'keep the refresh tokens: clients get new access tokens silently through the claims challenge (after a role change)',
+    ],
+  ],
+  examples: [
+    'devicelogin-admin users revoke ada@contoso.example',
+    'devicelogin-admin users revoke ada@contoso.example --tenant contoso --access-only --json',
+  ],
+  parse: (values) => ({
+    username: requiredString(values, 'username', 'users revoke'),
+    tenant: optionalString(values, 'tenant', 'users revoke'),
+    accessOnly: optionalBoolean(values, 'access-only') ?? false,
+  }),
+  async run(options, context) {
+    const user = await userByName(context, options.username, options.tenant, 'users revoke');
+    const result = await context.store.revokeUserTokens(user.id, context.clock.now(), {
+      refresh: !options.accessOnly,
+    });
+    const validAfter = isoTime(result.validAfter * 1000);
+    const who = `${user.username} (tenant ${user.tenant})`;
+    context.out.message(
+      options.accessOnly
+        ? `Access tokens of ${who} issued before ${validAfter} are refused from their next use, with a claims ` +
+            'challenge; its refresh tokens are kept, so clients get new access tokens without signing in again.'
+        : `Revoked the tokens of ${who}: ${result.refreshTokensRevoked} refresh token(s)` +
+            (result.codesCancelled > 0 ? `, ${result.codesCancelled} approved code(s) not yet redeemed` : '') +
+            `; access tokens issued before ${validAfter} are refused from their next use. ` +
+            'The user must sign in again.',
+    );
+    context.out.result({
+      ...view(user),
+      accessOnly: options.accessOnly,
+      validAfter,
+      refreshTokensRevoked: result.refreshTokensRevoked,
+      codesCancelled: result.codesCancelled,
+    });
+  },
+});
+
 /** The `users` group. */
 export const usersGroup: CommandGroup = {
   name: 'users',
-  summary: 'add users, set passwords, disable, reset MFA, list',
-  commands: [usersAdd, usersSetPassword, usersDisable, usersEnable, usersResetMfa, usersList],
+  summary: 'add users, set passwords, disable, reset MFA, list, revoke their tokens',
+  commands: [usersAdd, usersSetPassword, usersDisable, usersEnable, usersResetMfa, usersList, usersRevoke],
 };

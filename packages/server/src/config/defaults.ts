@@ -65,6 +65,11 @@ export interface ServerConfig {
   readonly accessTokenTtlSeconds: number;
   /** Refresh token lifetime in seconds. Default 90 days. */
   readonly refreshTokenTtlSeconds: number;
+  /**
+   * How long approval records (who approved which device code, from where) are kept, days;
+   * `purgeExpired` deletes older ones. Default 90.
+   */
+  readonly approvalRetentionDays: number;
   /** Audience of access tokens for the demo API. Default `api://demo`. */
   readonly apiAudience: string;
   /** Error bodies: `rfc8628` (default) or `entra` (AADSTS-style, `authorization_declined`…). */
@@ -80,6 +85,11 @@ export interface ServerConfig {
   readonly mfaEncryptionSecret?: string;
   /** Bearer token `/metrics` requires; absent: the endpoint is open. Never a flag. */
   readonly metricsToken?: string;
+  /**
+   * Secret resource servers authenticate to the introspection endpoint with (≥ 32 chars);
+   * absent: the endpoint answers 401 to everyone. Never a flag.
+   */
+  readonly introspectionSecret?: string;
 }
 
 /** Upper bound of `longPollMaxWaitSeconds`: longer holds only meet proxies' idle timeouts. */
@@ -96,6 +106,7 @@ export const DEFAULTS = {
   dpopNonces: true,
   accessTokenTtlSeconds: 3600,
   refreshTokenTtlSeconds: 90 * 24 * 3600,
+  approvalRetentionDays: 90,
   apiAudience: 'api://demo',
   errorDialect: 'rfc8628',
   clients: [],
@@ -158,6 +169,7 @@ export function resolveServerConfig(input: Partial<ServerConfig> & { readonly pu
   positiveInteger(config.deviceCodeTtlSeconds, 'deviceCodeTtlSeconds');
   positiveInteger(config.pollIntervalSeconds, 'pollIntervalSeconds');
   positiveInteger(config.refreshTokenTtlSeconds, 'refreshTokenTtlSeconds');
+  positiveInteger(config.approvalRetentionDays, 'approvalRetentionDays');
   if (
     !Number.isInteger(config.longPollMaxWaitSeconds) ||
     config.longPollMaxWaitSeconds < 0 ||
@@ -179,6 +191,9 @@ export function resolveServerConfig(input: Partial<ServerConfig> & { readonly pu
   }
   if (config.mfaEncryptionSecret !== undefined && config.mfaEncryptionSecret.length < 32) {
     throw new ServerConfigError('mfaEncryptionSecret', 'must be at least 32 characters');
+  }
+  if (config.introspectionSecret !== undefined && config.introspectionSecret.length < 32) {
+    throw new ServerConfigError('introspectionSecret', 'must be at least 32 characters');
   }
   config.clients.forEach((client, index) => checkClientLifetimes(config, client, `clients[${index}]`));
   config.users.forEach((user, index) => {

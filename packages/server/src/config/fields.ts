@@ -120,6 +120,13 @@ export const CONFIG_FIELDS: { readonly [K in keyof ServerConfig]-?: FieldSpec } 
     sources: 'all',
     description: 'Refresh token lifetime in seconds (90 days by default).',
   },
+  approvalRetentionDays: {
+    type: 'integer',
+    check: { kind: 'integer' },
+    sources: 'all',
+    description:
+      'How many days approval records (who approved which device code, from which IP and browser, what became of it: `devicelogin-admin approvals list`) are kept after the approval; `purgeExpired` deletes older ones. Keep it longer than any refresh token may live if revoking by approval must work for every session.',
+  },
   apiAudience: {
     type: 'string',
     check: { kind: 'string' },
@@ -168,6 +175,14 @@ export const CONFIG_FIELDS: { readonly [K in keyof ServerConfig]-?: FieldSpec } 
     defaultText: 'none: `/metrics` is open',
     description:
       'Bearer token Prometheus must send to read `GET /metrics` (compared in constant time). Without it the endpoint is open: counts and latencies only, no identities. Never a flag.',
+  },
+  introspectionSecret: {
+    type: 'string',
+    check: { kind: 'string' },
+    sources: 'file-env',
+    defaultText: 'none: introspection answers 401',
+    description:
+      'Secret resource servers authenticate to the token introspection endpoint (RFC 7662, `POST /{tenant}/oauth2/v2.0/introspect`) with, at least 32 characters: `Authorization: Bearer <secret>`, or HTTP Basic with any user name and the secret as password (compared in constant time). Without it the endpoint refuses every caller. Never a flag.',
   },
 };
 

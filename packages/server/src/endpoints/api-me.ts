@@ -12,6 +12,10 @@ export function registerApiMe(app: FastifyInstance, context: ServerContext): voi
     const bearer = await authenticateBearer(context, request, reply);
     if (bearer.kind === 'missing') return bearerChallenge(reply, context);
     if (bearer.kind === 'invalid') return bearerChallenge(reply, context, bearer.scheme, { error: bearer.error });
+    if (bearer.kind === 'revoked') return bearerChallenge(reply, context, bearer.scheme, { error: 'invalid_token' });
+    if (bearer.kind === 'insufficient_claims') {
+      return bearerChallenge(reply, context, bearer.scheme, { error: 'insufficient_claims', claims: bearer.claims });
+    }
     const claims = bearer.claims;
     void reply.header('cache-control', 'no-store');
     return {

@@ -2,6 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { createLocalJWKSet, jwtVerify, type JWTPayload } from 'jose';
 import type { ServerContext } from '../context.js';
 import { DPOP_ALGORITHMS, DpopProofError, verifyDpopProof } from '../dpop/proof.js';
+import { accessTokenVerdict } from './access-token-state.js';
 import { issuerOf } from '../tokens/issue.js';
 import { SIGNING_ALG } from '../tokens/signing-keys.js';
 
@@ -21,7 +22,14 @@ export type BearerResult =
       readonly kind: 'invalid';
       readonly scheme: AuthScheme;
       readonly error: 'invalid_token' | 'invalid_dpop_proof' | 'use_dpop_nonce';
-    };
+    }
+  /** Verified, but its approval was revoked (`approvals revoke`): answer `invalid_token`. */
+  | { readonly kind: 'revoked'; readonly scheme: AuthScheme }
+  /**
+   * Verified, but issued before the user's tokens were revoked (`users revoke`): answer a claims
+   * challenge, `error="insufficient_claims"` with `claims` (access-token-state.ts).
+   */
+  | { readonly kind: 'insufficient_claims'; readonly scheme: AuthScheme; readonly claims: string };
 
 /**
  * Verifies the access token of a request the way every protected endpoint of this server does
@@ -32,7 +40,8 @@ export type BearerResult =
  * proof by that key for this request (`htm`, `htu` = `publicUrl` + path, `ath`, a current nonce
  * when nonces are on, a `jti` not seen before); presented as a bearer token it is refused, so a
  * stolen bound token is useless without the key. An unbound token must come as `Bearer`. With
- * nonces on, every DPoP response carries the current nonce (`DPoP-Nonce`).
+ * nonces on, every DPoP response carries the current nonce (`DPoP-Nonce`). Last, the revocation
+ * state (access-token-state.ts): `revoked` or `insufficient_claims` instead of `valid`.
  */
 export async function authenticateBearer(
   context: ServerContext,
@@ -58,7 +67,7 @@ export async function authenticateBearer(
   const jkt = boundKey(claims);
   // A bound token as a bearer token (§7.2), or an unbound one as DPoP: refused either way.
   if ((jkt === undefined) !== (scheme === 'Bearer')) return { kind: 'invalid', scheme: 'DPoP', error: 'invalid_token' };
-  if (jkt === undefined) return { kind: 'valid', claims, scheme };
+  if (jkt === undefined) return checkedState(context, claims, scheme);
   const nonces = context.dpopNonces;
   if (nonces !== undefined) void reply.header('dpop-nonce', nonces.current());
   try {
@@ -77,7 +86,15 @@ export async function authenticateBearer(
     if (error instanceof DpopProofError) return { kind: 'invalid', scheme, error: error.code };
     throw error;
   }
-  return { kind: 'valid', claims, scheme };
+  return checkedState(context, claims, scheme);
+}
+
+/** A verified token after the revocation check (access-token-state.ts): one store read. */
+async function checkedState(context: ServerContext, claims: JWTPayload, scheme: AuthScheme): Promise<BearerResult> {
+  const verdict = await accessTokenVerdict(context, claims);
+  if (verdict.kind === 'live') return { kind: 'valid', claims, scheme };
+  if (verdict.kind === 'revoked') return { kind: 'revoked', scheme };
+  return { kind: 'insufficient_claims', scheme, claims: verdict.claims };
 }
 
 /** The `cnf.jkt` of a token's claims (RFC 9449 §6.1), when it has one. */

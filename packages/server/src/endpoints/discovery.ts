@@ -9,8 +9,8 @@ import { tenantOf, type TenantParams } from './tenant.js';
  * The metadata of a tenant (OIDC Discovery and RFC 8414): issuer = the authority (origin and
  * path), Entra's endpoint layout, and `device_authorization_endpoint` for RFC 8628 clients.
  * msal-node ignores that field and replaces `/token` by `/devicecode` in `token_endpoint`: the
- * layout below satisfies both. Also the userinfo (OIDC Core §5.3) and revocation (RFC 7009, public
- * clients: auth method `none`) endpoints.
+ * layout below satisfies both. Also the userinfo (OIDC Core §5.3), revocation (RFC 7009, public
+ * clients: auth method `none`) and introspection (RFC 7662, resource servers) endpoints.
  */
 export function metadataOf(context: ServerContext, tenant: string): Record<string, unknown> {
   const issuer = issuerOf(context, tenant);
@@ -23,6 +23,9 @@ export function metadataOf(context: ServerContext, tenant: string): Record<strin
     userinfo_endpoint: `${issuer}/oidc/userinfo`,
     revocation_endpoint: `${issuer}/oauth2/v2.0/revoke`,
     revocation_endpoint_auth_methods_supported: ['none'],
+    // RFC 7662, for resource servers: the `introspectionSecret` as HTTP Basic password or bearer.
+    introspection_endpoint: `${issuer}/oauth2/v2.0/introspect`,
+    introspection_endpoint_auth_methods_supported: ['client_secret_basic'],
     response_types_supported: ['code'],
     response_modes_supported: ['query'],
     grant_types_supported: ['urn:ietf:params:oauth:grant-type:device_code', 'device_code', 'refresh_token'],
@@ -32,7 +35,7 @@ export function metadataOf(context: ServerContext, tenant: string): Record<strin
     dpop_signing_alg_values_supported: [...DPOP_ALGORITHMS],
     token_endpoint_auth_methods_supported: ['none'],
     scopes_supported: ['openid', 'profile', 'email', 'offline_access', `${context.config.apiAudience}/.default`],
-    claims_supported: ['sub', 'iss', 'aud', 'exp', 'iat', 'oid', 'tid', 'preferred_username', 'name'],
+    claims_supported: ['sub', 'iss', 'aud', 'exp', 'iat', 'oid', 'tid', 'sid', 'preferred_username', 'name'],
     tenant_region_scope: null,
     cloud_instance_name: new URL(context.config.publicUrl).host,
     // Our extension (docs/server.md "Long-poll"): the longest `Prefer: wait=N` the token endpoint

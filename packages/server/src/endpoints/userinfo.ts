@@ -25,6 +25,10 @@ export function registerUserinfo(app: FastifyInstance, context: ServerContext): 
     const bearer = await authenticateBearer(context, request, reply);
     if (bearer.kind === 'missing') return bearerChallenge(reply, context);
     if (bearer.kind === 'invalid') return bearerChallenge(reply, context, bearer.scheme, { error: bearer.error });
+    if (bearer.kind === 'revoked') return bearerChallenge(reply, context, bearer.scheme, { error: 'invalid_token' });
+    if (bearer.kind === 'insufficient_claims') {
+      return bearerChallenge(reply, context, bearer.scheme, { error: 'insufficient_claims', claims: bearer.claims });
+    }
     const oid = bearer.claims['oid'];
     const user = typeof oid === 'string' ? await context.store.findUserById(oid) : undefined;
     if (user === undefined || user.disabled || (tenant !== 'common' && user.tenant !== tenant)) {

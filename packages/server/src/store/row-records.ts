@@ -4,6 +4,7 @@
  * (SQLite) or real booleans (PostgreSQL). Each store's own rows.ts adds what differs (parameters).
  */
 import type {
+  ApprovalRecord,
   ClientRecord,
   DeviceCodeRecord,
   DeviceCodeStatus,
@@ -47,6 +48,25 @@ export interface RefreshTokenRow {
   readonly rotated_at: number | null;
   readonly revoked_at: number | null;
   readonly dpop_jkt: string | null;
+}
+
+/** An `approvals` row (migration 5). */
+export interface ApprovalRow {
+  readonly id: string;
+  readonly tenant: string;
+  readonly client_id: string;
+  readonly subject: string;
+  readonly granted_scope: string;
+  readonly user_code_hash: string;
+  readonly request_ip: string;
+  readonly request_user_agent: string;
+  readonly requested_at: number;
+  readonly approve_ip: string;
+  readonly approve_user_agent: string;
+  readonly approved_at: number;
+  readonly grant_id: string | null;
+  readonly redeemed_at: number | null;
+  readonly revoked_at: number | null;
 }
 
 /** A `users` row. */
@@ -126,6 +146,27 @@ export function refreshTokenFromRow(row: RefreshTokenRow): RefreshTokenRecord {
   };
 }
 
+/** `approvals` row → record. */
+export function approvalFromRow(row: ApprovalRow): ApprovalRecord {
+  return {
+    id: row.id,
+    tenant: row.tenant,
+    clientId: row.client_id,
+    subject: row.subject,
+    grantedScope: row.granted_scope,
+    userCodeHash: row.user_code_hash,
+    requestIp: row.request_ip,
+    requestUserAgent: row.request_user_agent,
+    requestedAt: row.requested_at,
+    approveIp: row.approve_ip,
+    approveUserAgent: row.approve_user_agent,
+    approvedAt: row.approved_at,
+    grantId: orUndefined(row.grant_id),
+    redeemedAt: orUndefined(row.redeemed_at),
+    revokedAt: orUndefined(row.revoked_at),
+  };
+}
+
 /** `users` row → record. */
 export function userFromRow(row: UserRow): UserRecord {
   return {
@@ -153,7 +194,7 @@ export function clientFromRow(row: ClientRow): ClientRecord {
       ? {}
       : { refreshTokenLifetimeSeconds: row.refresh_token_lifetime_seconds }),
     // Absent when optional, like the lifetimes: records of clients without the policy keep their shape.
-    ...(Boolean(row.dpop_required) ? { dpopRequired: true } : {}),
+    ...(row.dpop_required ? { dpopRequired: true } : {}),
   };
 }
 

@@ -140,6 +140,95 @@ export interface SigningKeyRecord {
   readonly retiredAt: number | undefined;
 }
 
+// --- Detect and remediate (device-code phishing, RFC 10027; migration 5) ---
+/** Where an approval came from: the consent page's request (its IP and User-Agent). */
+export interface Approver {
+  readonly ip: string;
+  readonly userAgent: string;
+}
+
+/**
+ * The record of one approval, written with the pending → approved transition and kept after its
+ * device code is purged (until the approval retention): who approved which client, from where,
+ * what was requested from where, and what became of it. The tokens of its grant are revoked with
+ * {@link Store.revokeApproval}.
+ */
+export interface ApprovalRecord {
+  /** The device code's id. */
+  readonly id: string;
+  readonly tenant: string;
+  readonly clientId: string;
+  /** The approving user's id. */
+  readonly subject: string;
+  /** Scopes granted (space-separated). */
+  readonly grantedScope: string;
+  /** SHA-256 of the normalised user code (admins find an approval by the code a user reports). */
+  readonly userCodeHash: string;
+  /** The device authorization request: where the code was asked for, and when. */
+  readonly requestIp: string;
+  readonly requestUserAgent: string;
+  readonly requestedAt: number;
+  /** The consent page's request that approved it. */
+  readonly approveIp: string;
+  readonly approveUserAgent: string;
+  readonly approvedAt: number;
+  /** The grant the code was redeemed for (the access tokens' `sid`); undefined until then. */
+  readonly grantId: string | undefined;
+  readonly redeemedAt: number | undefined;
+  /** Set by {@link Store.revokeApproval} (and a full {@link Store.revokeUserTokens}). */
+  readonly revokedAt: number | undefined;
+}
+
+/** What {@link Store.listApprovals} selects. Every given field must match. */
+export interface ApprovalQuery {
+  readonly tenant?: string;
+  readonly subject?: string;
+  readonly clientId?: string;
+  /** Approved at or after this time (epoch ms). */
+  readonly since?: number;
+  /** Most rows returned. */
+  readonly limit: number;
+}
+
+/** Result of {@link Store.revokeApproval}. */
+export interface ApprovalRevocation {
+  /** The approval as now stored (`revokedAt` is the first revocation's time). */
+  readonly approval: ApprovalRecord;
+  /** False when it had been revoked before (this call changed no approval). */
+  readonly newlyRevoked: boolean;
+  /** Refresh tokens of its grant revoked now. */
+  readonly refreshTokensRevoked: number;
+  /** The code was approved but not redeemed yet: it is now denied and can never be redeemed. */
+  readonly codeCancelled: boolean;
+}
+
+/** Result of {@link Store.revokeUserTokens}. */
+export interface UserTokensRevocation {
+  /**
+   * The user's "tokens valid after" time now stored, epoch **seconds**: access tokens with an
+   * `iat` before it are refused. Never moves back (an earlier `at` keeps the later time).
+   */
+  readonly validAfter: number;
+  /** Refresh tokens revoked now (0 unless `refresh`). */
+  readonly refreshTokensRevoked: number;
+  /** Approved, not yet redeemed codes of the user now denied (0 unless `refresh`). */
+  readonly codesCancelled: number;
+}
+
+/** What the protected endpoints check of a verified access token: {@link Store.accessTokenState}. */
+export interface AccessTokenState {
+  /** The token's grant (its `sid`) belongs to a revoked approval. */
+  readonly grantRevoked: boolean;
+  /** The user's "tokens valid after" time, epoch seconds; undefined when never set. */
+  readonly validAfter: number | undefined;
+}
+
+/** Options of {@link Store.purgeExpired}. */
+export interface PurgeOptions {
+  /** Also delete approvals approved before this time (epoch ms): the approval retention. */
+  readonly approvalsBefore?: number;
+}
+
 /** Result of {@link Store.rotateRefreshToken}. */
 export type RotationResult =
   | { readonly kind: 'rotated'; readonly previous: RefreshTokenRecord }
@@ -156,21 +245,32 @@ export interface Store {
   createDeviceCode(record: NewDeviceCode): Promise<boolean>;
   findDeviceCodeByHash(deviceCodeHash: string): Promise<DeviceCodeRecord | undefined>;
   findDeviceCodeByUserCode(userCodeHash: string): Promise<DeviceCodeRecord | undefined>;
-  /** pending → approved, only if still pending and not expired at `at`. */
-  approveDeviceCode(id: string, subject: string, grantedScope: string, at: number): Promise<boolean>;
+  /**
+   * pending → approved, only if still pending and not expired at `at`; in the same atomic write,
+   * the {@link ApprovalRecord} (with `approver`, the consent request's IP and User-Agent).
+   */
+  approveDeviceCode(
+    id: string,
+    subject: string,
+    grantedScope: string,
+    at: number,
+    approver: Approver,
+  ): Promise<boolean>;
   /** pending → denied, only if still pending and not expired at `at`. */
   denyDeviceCode(id: string, at: number): Promise<boolean>;
   /**
    * approved → consumed in one conditional write (`… WHERE status = 'approved' AND expires_at > at
-   * RETURNING`), recording `grantId`. Exactly one concurrent caller gets the record.
+   * RETURNING`), recording `grantId` on the code and on its approval (`grantId`, `redeemedAt`).
+   * Exactly one concurrent caller gets the record.
    */
   consumeDeviceCode(id: string, grantId: string, at: number): Promise<DeviceCodeRecord | undefined>;
 
   createRefreshToken(record: Omit<RefreshTokenRecord, 'rotatedAt' | 'revokedAt'>): Promise<void>;
   /**
    * Atomically marks `oldHash` rotated and stores `next` in its family, if `oldHash` is live
-   * (not rotated, not revoked, not expired at `at`). A rotated or revoked token presented again
-   * revokes its whole family (reuse detection).
+   * (not rotated, not revoked, not expired at `at`, and its grant's approval not revoked). A
+   * rotated or revoked token presented again revokes its whole family (reuse detection). A token
+   * of a revoked approval that escaped its revocation (created while it ran) is `unknown`.
    */
   rotateRefreshToken(
     oldHash: string,
@@ -178,7 +278,11 @@ export interface Store {
     at: number,
   ): Promise<RotationResult>;
   findRefreshToken(tokenHash: string): Promise<RefreshTokenRecord | undefined>;
-  /** Revokes every refresh token issued from a grant (replay of a consumed device code). */
+  /**
+   * Revokes everything issued from a grant (replay of a consumed device code): every refresh
+   * token, and its approval record (so its access tokens are refused, see {@link accessTokenState}).
+   * @returns how many refresh tokens it revoked.
+   */
   revokeGrant(grantId: string, at: number): Promise<number>;
   revokeFamily(familyId: string, at: number): Promise<number>;
 
@@ -234,8 +338,38 @@ export interface Store {
   /** Current count of a counter window without adding. */
   count(key: string, windowMs: number, at: number): Promise<number>;
 
-  /** Deletes device codes and refresh tokens expired before `before`, in batches. */
-  purgeExpired(before: number): Promise<number>;
+  // --- Detect and remediate (migration 5) ---
+  /** Approvals matching `query`, newest first (by approval time, then id). */
+  listApprovals(query: ApprovalQuery): Promise<ApprovalRecord[]>;
+  findApproval(id: string): Promise<ApprovalRecord | undefined>;
+  /** The most recent approval of a user code (user codes are reused once their code expired). */
+  findLatestApprovalByUserCode(userCodeHash: string): Promise<ApprovalRecord | undefined>;
+  /**
+   * Revokes everything issued from one approval, atomically: marks it revoked (the access tokens
+   * of its grant are refused from then on, see {@link accessTokenState}), revokes every refresh
+   * token of its grant ({@link revokeGrant}), and when the code is approved but not redeemed yet,
+   * denies it so that it is never redeemed. Revoking again changes nothing but reports the state.
+   * @returns undefined when there is no such approval.
+   */
+  revokeApproval(id: string, at: number): Promise<ApprovalRevocation | undefined>;
+  /**
+   * Revokes a user's tokens, atomically: records "tokens valid after" = `at` in epoch seconds
+   * (floor; access tokens with an earlier `iat` are refused with a claims challenge), and with
+   * `refresh` also revokes every refresh token of the subject and denies its approved codes not
+   * redeemed yet (their approvals are marked revoked).
+   */
+  revokeUserTokens(subject: string, at: number, options: { readonly refresh: boolean }): Promise<UserTokensRevocation>;
+  /**
+   * What a protected endpoint checks of a verified access token, in one query: has its grant
+   * (`sid`; undefined for tokens without one) been revoked, and the subject's valid-after time.
+   */
+  accessTokenState(grantId: string | undefined, subject: string): Promise<AccessTokenState>;
+
+  /**
+   * Deletes device codes and refresh tokens expired before `before`, and with
+   * `options.approvalsBefore` the approvals approved before it, in batches; returns how many.
+   */
+  purgeExpired(before: number, options?: PurgeOptions): Promise<number>;
   /** Resolves when the database answers a trivial query (readiness); rejects otherwise. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -86,6 +86,9 @@ export async function issueTokens(context: ServerContext, request: TokenRequest)
         azp: request.clientId,
         preferred_username: request.user.username,
         jti: randomUUID(),
+        // The grant (device code redemption) it comes from: the protected endpoints refuse the
+        // tokens of a revoked approval (endpoints/access-token-state.ts); refreshes keep it.
+        sid: request.grantId,
         ver: '2.0',
         ...(request.dpopJkt === undefined ? {} : { cnf: { jkt: request.dpopJkt } }),
       },

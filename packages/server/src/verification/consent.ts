@@ -63,7 +63,11 @@ export function registerConsent(scope: FastifyInstance, deps: VerificationDeps):
     const now = clock.now();
     const decided =
       action === 'allow'
-        ? await store.approveDeviceCode(record.id, user.id, record.scope, now)
+        ? await store.approveDeviceCode(record.id, user.id, record.scope, now, {
+            // The approval record keeps where it was approved from (docs/security.md).
+            ip: request.ip,
+            userAgent: request.headers['user-agent'] ?? '',
+          })
         : await store.denyDeviceCode(record.id, now);
     if (!decided) return codeGone(deps, request, reply, await sessionRecord(deps, session), now);
     deps.context.metrics.decisions.inc({ outcome: action === 'allow' ? 'approved' : 'denied' });

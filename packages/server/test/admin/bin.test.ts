@@ -56,7 +56,14 @@ describe('devicelogin-admin (child process)', () => {
     const listed = await admin(['clients', 'list', '--json', '--sqlite-path', sqlite]);
     expect(listed.code).toBe(0);
     expect(JSON.parse(listed.stdout)).toStrictEqual([
-      { clientId: 'my-cli', name: 'My CLI', allowedScopes: [], deviceGrantEnabled: true, deepLinkEnabled: true },
+      {
+        clientId: 'my-cli',
+        name: 'My CLI',
+        allowedScopes: [],
+        deviceGrantEnabled: true,
+        deepLinkEnabled: true,
+        dpop: 'optional',
+      },
     ]);
     expect(listed.stderr).toBe('');
   });

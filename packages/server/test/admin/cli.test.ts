@@ -34,6 +34,9 @@ describe('help', () => {
       'clients list',
       'keys rotate',
       'keys list',
+      'users revoke',
+      'approvals list',
+      'approvals revoke',
     ]) {
       expect(result.stdout).toContain(`  ${command} `);
     }
@@ -55,10 +58,14 @@ describe('help', () => {
 describe('errors and exit codes', () => {
   it.each([
     [[], 'a command is required', "Run 'devicelogin-admin --help' for usage."],
-    [['frob'], 'unknown command "frob" (commands: tenants, users, clients, keys)', "Run 'devicelogin-admin --help'"],
+    [
+      ['frob'],
+      'unknown command "frob" (commands: tenants, users, clients, keys, approvals)',
+      "Run 'devicelogin-admin --help'",
+    ],
     [
       ['users'],
-      '"users" needs a command: add, set-password, disable, enable, reset-mfa, list',
+      '"users" needs a command: add, set-password, disable, enable, reset-mfa, list, revoke',
       "Run 'devicelogin-admin users --help'",
     ],
     [['users', 'remove'], 'unknown command "users remove"', "Run 'devicelogin-admin users --help'"],

@@ -18,6 +18,9 @@ import { SECRET_MARKER, body, headers, query } from './arbitraries.js';
 
 const RUNS = Number(process.env['FUZZ_RUNS'] ?? 1_000);
 
+/** The resource servers' introspection secret: carries the marker, so a logged one is a leak. */
+const INTROSPECTION_SECRET = `${SECRET_MARKER}-introspection-secret-0123456789`;
+
 /** Log lines that carried a secret marker, and how many lines were written. */
 const leaks: string[] = [];
 let logLines = 0;
@@ -48,6 +51,7 @@ beforeAll(async () => {
       tenants: ['contoso'],
       clients: [{ clientId: CLIENT_ID, name: 'Fuzzed CLI' }],
       users: [USER],
+      introspectionSecret: INTROSPECTION_SECRET,
     },
     store: openSqliteStore({ path: ':memory:' }),
     clock: fakeClock(Date.now()),
@@ -78,6 +82,7 @@ const ENDPOINTS: readonly (readonly ['GET' | 'POST', string])[] = [
   ['POST', '/contoso/oauth2/v2.0/devicecode'],
   ['POST', '/contoso/oauth2/v2.0/token'],
   ['POST', '/contoso/oauth2/v2.0/revoke'],
+  ['POST', '/contoso/oauth2/v2.0/introspect'],
   ['GET', '/contoso/v2.0/.well-known/openid-configuration'],
   ['GET', '/contoso/discovery/v2.0/keys'],
   ['GET', '/contoso/oidc/userinfo'],
@@ -116,6 +121,10 @@ describe('fuzz: no 5xx, no secret in the logs', () => {
             headers: {
               ...extra,
               ...(real === undefined ? {} : { cookie: real.cookie }),
+              // Half the introspection requests get past its authentication into the handler.
+              ...(real !== undefined && path.endsWith('/introspect')
+                ? { authorization: `Bearer ${INTROSPECTION_SECRET}` }
+                : {}),
               ...(method === 'POST' ? { 'content-type': generated.type } : {}),
             },
             ...(method === 'POST' ? { payload } : {}),

@@ -5,13 +5,13 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { DeviceCodeRecord, Store } from '../../src/store/store.js';
-import { newDeviceCode, secondInstance, T0, type CurrentFixture } from './contract-fixtures.js';
+import { APPROVER, newDeviceCode, secondInstance, T0, type CurrentFixture } from './contract-fixtures.js';
 
 /** A code created and approved by `user-1`. */
 async function approvedCode(store: Store, overrides: Parameters<typeof newDeviceCode>[0] = {}) {
   const code = newDeviceCode(overrides);
   expect(await store.createDeviceCode(code)).toBe(true);
-  expect(await store.approveDeviceCode(code.id, 'user-1', 'openid profile', T0 + 1_000)).toBe(true);
+  expect(await store.approveDeviceCode(code.id, 'user-1', 'openid profile', T0 + 1_000, APPROVER)).toBe(true);
   return code;
 }
 
@@ -80,7 +80,7 @@ export function deviceCodeContract(fixture: CurrentFixture): void {
       const { store } = fixture();
       const code = newDeviceCode();
       await store.createDeviceCode(code);
-      expect(await store.approveDeviceCode(code.id, 'user-1', 'openid', T0 + 10)).toBe(true);
+      expect(await store.approveDeviceCode(code.id, 'user-1', 'openid', T0 + 10, APPROVER)).toBe(true);
       expect(await store.findDeviceCodeByHash(code.deviceCodeHash)).toMatchObject({
         status: 'approved',
         subject: 'user-1',
@@ -88,7 +88,7 @@ export function deviceCodeContract(fixture: CurrentFixture): void {
         decidedAt: T0 + 10,
         consumedAt: undefined,
       });
-      expect(await store.approveDeviceCode(code.id, 'user-2', 'openid profile', T0 + 20)).toBe(false);
+      expect(await store.approveDeviceCode(code.id, 'user-2', 'openid profile', T0 + 20, APPROVER)).toBe(false);
       expect(await store.denyDeviceCode(code.id, T0 + 20)).toBe(false);
       expect(await store.findDeviceCodeByHash(code.deviceCodeHash)).toMatchObject({
         status: 'approved',
@@ -103,7 +103,7 @@ export function deviceCodeContract(fixture: CurrentFixture): void {
       await store.createDeviceCode(code);
       expect(await store.denyDeviceCode(code.id, T0 + 10)).toBe(true);
       expect(await store.denyDeviceCode(code.id, T0 + 20)).toBe(false);
-      expect(await store.approveDeviceCode(code.id, 'user-1', 'openid', T0 + 20)).toBe(false);
+      expect(await store.approveDeviceCode(code.id, 'user-1', 'openid', T0 + 20, APPROVER)).toBe(false);
       expect(await store.findDeviceCodeByHash(code.deviceCodeHash)).toMatchObject({
         status: 'denied',
         subject: undefined,
@@ -115,13 +115,13 @@ export function deviceCodeContract(fixture: CurrentFixture): void {
       const { store } = fixture();
       const code = newDeviceCode();
       await store.createDeviceCode(code);
-      expect(await store.approveDeviceCode(code.id, 'user-1', 'openid', code.expiresAt)).toBe(false);
+      expect(await store.approveDeviceCode(code.id, 'user-1', 'openid', code.expiresAt, APPROVER)).toBe(false);
       expect(await store.denyDeviceCode(code.id, code.expiresAt)).toBe(false);
-      expect(await store.approveDeviceCode(code.id, 'user-1', 'openid', code.expiresAt + 60_000)).toBe(false);
+      expect(await store.approveDeviceCode(code.id, 'user-1', 'openid', code.expiresAt + 60_000, APPROVER)).toBe(false);
       expect(await store.findDeviceCodeByHash(code.deviceCodeHash)).toMatchObject({ status: 'pending' });
-      expect(await store.approveDeviceCode(randomUUID(), 'user-1', 'openid', T0)).toBe(false);
+      expect(await store.approveDeviceCode(randomUUID(), 'user-1', 'openid', T0, APPROVER)).toBe(false);
       expect(await store.denyDeviceCode(randomUUID(), T0)).toBe(false);
-      expect(await store.approveDeviceCode(code.id, 'user-1', 'openid', code.expiresAt - 1)).toBe(true);
+      expect(await store.approveDeviceCode(code.id, 'user-1', 'openid', code.expiresAt - 1, APPROVER)).toBe(true);
     });
 
     it('consumes an approved code once, recording the grant', async () => {

@@ -4,7 +4,7 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import type { TestContext } from 'vitest';
-import type { NewDeviceCode, RefreshTokenRecord, Store } from '../../src/store/store.js';
+import type { Approver, NewDeviceCode, RefreshTokenRecord, Store } from '../../src/store/store.js';
 
 /** A store under test and how to dispose of it. */
 export interface StoreFixture {
@@ -32,6 +32,9 @@ export const T0 = Date.UTC(2026, 0, 1);
 export function hash(value: string): string {
   return createHash('sha256').update(value).digest('base64url');
 }
+
+/** Where the contract's approvals come from (the consent page's request). */
+export const APPROVER: Approver = { ip: '198.51.100.7', userAgent: 'browser/2.0' };
 
 /** A new pending device code, live for 15 minutes from {@link T0} unless overridden. */
 export function newDeviceCode(overrides: Partial<NewDeviceCode> = {}): NewDeviceCode {

@@ -4,10 +4,12 @@
  * PostgreSQL. Each test gets a fresh, empty store from `open` and disposes of it afterwards.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { approvalContract } from './contract-approvals.js';
 import { clientPolicyContract } from './contract-client-policy.js';
 import { deviceCodeContract } from './contract-device-codes.js';
 import { directoryContract } from './contract-directory.js';
 import {
+  APPROVER,
   newDeviceCode,
   newRefreshToken,
   T0,
@@ -46,6 +48,7 @@ export function runStoreContract(name: string, open: OpenStore): void {
     directoryContract(fixture);
     mfaContract(fixture);
     clientPolicyContract(fixture);
+    approvalContract(fixture);
     lifecycleContract(fixture);
   });
 }
@@ -93,7 +96,7 @@ function lifecycleContract(fixture: CurrentFixture): void {
       const code = newDeviceCode();
       const token = newRefreshToken();
       await store.createDeviceCode(code);
-      expect(await store.approveDeviceCode(code.id, 'user-1', 'openid', T0 + 1)).toBe(true);
+      expect(await store.approveDeviceCode(code.id, 'user-1', 'openid', T0 + 1, APPROVER)).toBe(true);
       await store.createRefreshToken(token);
       await store.hit('k', 60_000, T0);
       await store.close();

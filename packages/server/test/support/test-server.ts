@@ -1,7 +1,14 @@
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { fakeClock, type FakeClock } from '@devicelogin/test-utils';
-import { buildApp, openSqliteStore, type BuildOptions, type BuiltApp, type ServerConfig } from '@devicelogin/server';
+import {
+  buildApp,
+  openSqliteStore,
+  type Approver,
+  type BuildOptions,
+  type BuiltApp,
+  type ServerConfig,
+} from '@devicelogin/server';
 import { userCodeHash } from '../../src/crypto.js';
 import { BrowserSession, type PageResponse } from './browser-session.js';
 import { PageStepError, decide, reachConsent, type TotpStep } from './page-steps.js';
@@ -58,9 +65,10 @@ export interface TestServer extends BuiltApp {
   /**
    * Approves a user code as the test user directly in the store (what the consent page does), for
    * tests of the token endpoint that need no pages. Tests of a whole flow use
-   * {@link signInAndApprove}.
+   * {@link signInAndApprove}. The approval record says it came from `approver` (default
+   * 127.0.0.1 and {@link TEST_BROWSER_AGENT}).
    */
-  approve(userCode: string, scope?: string): Promise<void>;
+  approve(userCode: string, scope?: string, approver?: Approver): Promise<void>;
   /** Denies a user code directly in the store. */
   deny(userCode: string): Promise<void>;
   /**
@@ -135,10 +143,16 @@ export async function startTestServer(
     ...built,
     url,
     clock,
-    async approve(userCode, scope) {
+    async approve(userCode, scope, approver = { ip: '127.0.0.1', userAgent: TEST_BROWSER_AGENT }) {
       const record = await find(userCode);
       const user = await built.context.store.findUser(USER.tenant, USER.username);
-      const ok = await built.context.store.approveDeviceCode(record.id, user!.id, scope ?? record.scope, clock.now());
+      const ok = await built.context.store.approveDeviceCode(
+        record.id,
+        user!.id,
+        scope ?? record.scope,
+        clock.now(),
+        approver,
+      );
       if (!ok) throw new Error('approval refused');
       await built.context.events.publish(record.id); // as the consent page does
     },

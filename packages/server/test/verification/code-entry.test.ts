@@ -14,7 +14,10 @@ describe('code entry', () => {
   it('unknown, expired, used, denied and malformed codes get byte-identical pages', async () => {
     await server.issue('BBBB-BBBB', { createdAt: server.clock.now() - 20 * 60_000, expiresAt: server.clock.now() - 1 });
     const used = await server.issue('CCCC-CCCC');
-    await server.store.approveDeviceCode(used.id, server.user.id, used.scope, server.clock.now());
+    await server.store.approveDeviceCode(used.id, server.user.id, used.scope, server.clock.now(), {
+      ip: '127.0.0.1',
+      userAgent: 'test',
+    });
     const denied = await server.issue('DDDD-DDDD');
     await server.store.denyDeviceCode(denied.id, server.clock.now());
 

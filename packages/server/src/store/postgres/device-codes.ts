@@ -1,9 +1,11 @@
 /**
  * Device authorizations in PostgreSQL: each state change is one conditional statement, which
  * under READ COMMITTED re-checks its condition on the newest row version after waiting for a
- * concurrent writer, so exactly one of any number of racing instances wins.
+ * concurrent writer, so exactly one of any number of racing instances wins. Approval and
+ * redemption also write the code's approval record (`approvals`, migration 5) in the same
+ * statement (data-modifying `WITH`), locking the code's row before the approval's.
  */
-import type { DeviceCodeRecord, NewDeviceCode } from '../store.js';
+import type { Approver, DeviceCodeRecord, NewDeviceCode } from '../store.js';
 import { deleteInBatches, type PgDatabase, type Queryable } from './database.js';
 import { deviceCodeFromRow, type DeviceCodeRow } from './rows.js';
 
@@ -72,12 +74,19 @@ export class PgDeviceCodes {
     return row === undefined ? undefined : deviceCodeFromRow(row);
   }
 
-  /** pending → approved if not expired at `at`; true when it changed. */
-  async approve(id: string, subject: string, grantedScope: string, at: number): Promise<boolean> {
+  /** pending → approved if not expired at `at`, with its approval record; true when it changed. */
+  async approve(id: string, subject: string, grantedScope: string, at: number, approver: Approver): Promise<boolean> {
     const changed = await this.#db.run(
-      `UPDATE device_codes SET status = 'approved', subject = $2, granted_scope = $3, decided_at = $4
-      WHERE id = $1 AND status = 'pending' AND expires_at > $4`,
-      [id, subject, grantedScope, at],
+      `WITH approved AS (
+        UPDATE device_codes SET status = 'approved', subject = $2, granted_scope = $3, decided_at = $4
+        WHERE id = $1 AND status = 'pending' AND expires_at > $4
+        RETURNING *)
+      INSERT INTO approvals (id, tenant, client_id, subject, granted_scope, user_code_hash,
+        request_ip, request_user_agent, requested_at, approve_ip, approve_user_agent, approved_at)
+      SELECT id, tenant, client_id, subject, granted_scope, user_code_hash,
+        request_ip, request_user_agent, created_at, $5, $6, decided_at
+      FROM approved`,
+      [id, subject, grantedScope, at, approver.ip, approver.userAgent],
     );
     return changed === 1;
   }
@@ -92,12 +101,20 @@ export class PgDeviceCodes {
     return changed === 1;
   }
 
-  /** approved → consumed in one conditional `UPDATE … RETURNING`: one caller ever gets the row. */
+  /**
+   * approved → consumed in one conditional `UPDATE … RETURNING` (one caller ever gets the row),
+   * its approval linked to the grant in the same statement.
+   */
   async consume(id: string, grantId: string, at: number): Promise<DeviceCodeRecord | undefined> {
     const [row] = await this.#db.rows<DeviceCodeRow>(
-      `UPDATE device_codes SET status = 'consumed', consumed_at = $3, grant_id = $2
-      WHERE id = $1 AND status = 'approved' AND consumed_at IS NULL AND expires_at > $3
-      RETURNING *`,
+      `WITH consumed AS (
+        UPDATE device_codes SET status = 'consumed', consumed_at = $3, grant_id = $2
+        WHERE id = $1 AND status = 'approved' AND consumed_at IS NULL AND expires_at > $3
+        RETURNING *),
+      linked AS (
+        UPDATE approvals SET grant_id = consumed.grant_id, redeemed_at = consumed.consumed_at
+        FROM consumed WHERE approvals.id = consumed.id)
+      SELECT * FROM consumed`,
       [id, grantId, at],
     );
     return row === undefined ? undefined : deviceCodeFromRow(row);

@@ -4,8 +4,8 @@
  * second finds the work done. Each migration runs in its own transaction together with its
  * `schema_migrations` row, so a failing one leaves no trace and the ones before it stay applied.
  *
- * Versions match the SQLite store's (1 initial, 2 client lifetimes, 3 MFA). Append new
- * migrations; never edit one that has shipped.
+ * Versions match the SQLite store's (1 initial, 2 client lifetimes, 3 MFA, 4 DPoP, 5 approvals
+ * and token revocation). Append new migrations; never edit one that has shipped.
  */
 import type { PgDatabase } from './database.js';
 import { onClient } from './database.js';
@@ -161,6 +161,42 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
     sql: `
       ALTER TABLE refresh_tokens ADD COLUMN dpop_jkt text;
       ALTER TABLE clients ADD COLUMN dpop_required boolean NOT NULL DEFAULT false;
+    `,
+  },
+  // --- Detect and remediate: approval records, per-user token revocation (as in SQLite) ---
+  {
+    version: 5,
+    name: 'approvals and token revocation',
+    sql: `
+      CREATE TABLE approvals (
+        id text COLLATE "C" PRIMARY KEY,
+        tenant text NOT NULL,
+        client_id text NOT NULL,
+        subject text NOT NULL,
+        granted_scope text NOT NULL,
+        user_code_hash text NOT NULL,
+        request_ip text NOT NULL,
+        request_user_agent text NOT NULL,
+        requested_at bigint NOT NULL,
+        approve_ip text NOT NULL,
+        approve_user_agent text NOT NULL,
+        approved_at bigint NOT NULL,
+        grant_id text,
+        redeemed_at bigint,
+        revoked_at bigint
+      );
+      CREATE INDEX approvals_approved_at ON approvals (approved_at);
+      CREATE INDEX approvals_subject ON approvals (subject, approved_at);
+      CREATE INDEX approvals_user_code_hash ON approvals (user_code_hash, approved_at);
+      CREATE INDEX approvals_grant_id ON approvals (grant_id);
+
+      CREATE TABLE user_token_revocations (
+        subject text PRIMARY KEY,
+        valid_after bigint NOT NULL,
+        updated_at bigint NOT NULL
+      );
+
+      CREATE INDEX refresh_tokens_subject ON refresh_tokens (subject);
     `,
   },
 ];

@@ -11,6 +11,7 @@
  */
 import type { Clock } from '@devicelogin/protocol';
 import type { Store } from '../store.js';
+import { PgApprovals } from './approvals.js';
 import { PgCounters } from './counters.js';
 import { PgDatabase } from './database.js';
 import { PgDeviceCodes } from './device-codes.js';
@@ -82,6 +83,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   const directory = new PgDirectory(db);
   const counters = new PgCounters(db);
   const mfa = new PgMfa(db);
+  const approvals = new PgApprovals(db);
 
   return {
     migrationsApplied,
@@ -89,7 +91,8 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     createDeviceCode: (record) => codes.create(record),
     findDeviceCodeByHash: (hash) => codes.findByHash(hash),
     findDeviceCodeByUserCode: (hash) => codes.findByUserCode(hash),
-    approveDeviceCode: (id, subject, grantedScope, at) => codes.approve(id, subject, grantedScope, at),
+    approveDeviceCode: (id, subject, grantedScope, at, approver) =>
+      codes.approve(id, subject, grantedScope, at, approver),
     denyDeviceCode: (id, at) => codes.deny(id, at),
     consumeDeviceCode: (id, grantId, at) => codes.consume(id, grantId, at),
 
@@ -123,9 +126,18 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     hit: (key, windowMs, at) => counters.hit(key, windowMs, at),
     count: (key, windowMs, at) => counters.count(key, windowMs, at),
 
-    // Counter windows that ended are dropped too; the result counts codes and tokens only.
-    purgeExpired: async (before) => {
-      const deleted = (await codes.purgeExpired(before)) + (await tokens.purgeExpired(before));
+    // --- Detect and remediate (migration 5) ---
+    listApprovals: (query) => approvals.list(query),
+    findApproval: (id) => approvals.find(id),
+    findLatestApprovalByUserCode: (hash) => approvals.findLatestByUserCode(hash),
+    revokeApproval: (id, at) => approvals.revoke(id, at),
+    revokeUserTokens: (subject, at, { refresh }) => approvals.revokeUser(subject, at, refresh),
+    accessTokenState: (grantId, subject) => approvals.state(grantId, subject),
+
+    // Counter windows that ended are dropped too; the result counts codes, tokens and approvals.
+    purgeExpired: async (before, options) => {
+      let deleted = (await codes.purgeExpired(before)) + (await tokens.purgeExpired(before));
+      if (options?.approvalsBefore !== undefined) deleted += await approvals.purgeBefore(options.approvalsBefore);
       await counters.purgeEnded(before);
       return deleted;
     },

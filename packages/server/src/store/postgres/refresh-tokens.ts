@@ -56,13 +56,17 @@ export class PgRefreshTokens {
    *   `previous` as now stored (`rotatedAt` = `at`). `next` must keep `previous.familyId`; if it
    *   throws, nothing changes;
    * - rotated or revoked (whether expired or not) → its family revoked → `reused`;
-   * - unknown (never stored, or purged), or not rotated but expired at `at` → `unknown`.
+   * - unknown (never stored, or purged), or not rotated but expired at `at`, or of a revoked
+   *   approval → `unknown`.
    */
   rotate(oldHash: string, next: NextToken, at: number): Promise<RotationResult> {
     return this.#db.transaction(async (tx): Promise<RotationResult> => {
+      // A token of a revoked approval (one created while the revocation ran) never rotates.
       const [rotated] = await tx.rows<RefreshTokenRow>(
         `UPDATE refresh_tokens SET rotated_at = $2
         WHERE token_hash = $1 AND rotated_at IS NULL AND revoked_at IS NULL AND expires_at > $2
+          AND NOT EXISTS (SELECT 1 FROM approvals
+            WHERE approvals.grant_id = refresh_tokens.grant_id AND approvals.revoked_at IS NOT NULL)
         RETURNING *`,
         [oldHash, at],
       );
@@ -81,7 +85,7 @@ export class PgRefreshTokens {
         await tx.run(REVOKE_FAMILY, [row.family_id, at]);
         return { kind: 'reused', familyId: row.family_id };
       }
-      // Live but expired: it simply ran out, which says nothing about theft.
+      // Live but expired (it simply ran out, which says nothing about theft), or of a revoked approval.
       return { kind: 'unknown' };
     });
   }
@@ -94,12 +98,18 @@ export class PgRefreshTokens {
     return row === undefined ? undefined : refreshTokenFromRow(row);
   }
 
-  /** Revokes every not yet revoked token of a grant; returns how many. */
+  /**
+   * Revokes every not yet revoked token of a grant, and the grant's approval (so its access tokens
+   * are refused; a token rotated meanwhile never rotates again), in one statement; returns how
+   * many tokens.
+   */
   revokeGrant(grantId: string, at: number): Promise<number> {
-    return this.#db.run('UPDATE refresh_tokens SET revoked_at = $2 WHERE grant_id = $1 AND revoked_at IS NULL', [
-      grantId,
-      at,
-    ]);
+    return this.#db.run(
+      `WITH approval AS (
+        UPDATE approvals SET revoked_at = $2 WHERE grant_id = $1 AND revoked_at IS NULL)
+      UPDATE refresh_tokens SET revoked_at = $2 WHERE grant_id = $1 AND revoked_at IS NULL`,
+      [grantId, at],
+    );
   }
 
   /** Revokes every not yet revoked token of a family; returns how many. */

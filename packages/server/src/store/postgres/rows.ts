@@ -6,11 +6,13 @@
 import type { TotpEnrolment } from '../store.js';
 
 export {
+  approvalFromRow,
   clientFromRow,
   deviceCodeFromRow,
   refreshTokenFromRow,
   signingKeyFromRow,
   userFromRow,
+  type ApprovalRow,
   type ClientRow,
   type DeviceCodeRow,
   type RefreshTokenRow,

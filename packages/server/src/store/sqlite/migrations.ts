@@ -161,6 +161,47 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE clients ADD COLUMN dpop_required INTEGER NOT NULL DEFAULT 0 CHECK (dpop_required IN (0, 1));
     `,
   },
+  // --- Detect and remediate: approval records, per-user token revocation ---
+  {
+    version: 5,
+    name: 'approvals and token revocation',
+    // `approvals`: one row per approved device code (id = the code's id), written with the
+    // approval and kept after the code is purged, until the approval retention. `grant_id` links
+    // it to the tokens (refresh tokens' `grant_id`, access tokens' `sid`).
+    // `user_token_revocations`: per user, access tokens issued (`iat`, epoch seconds) before
+    // `valid_after` are refused. `refresh_tokens_subject`: revoking a user's refresh tokens.
+    sql: `
+      CREATE TABLE approvals (
+        id TEXT PRIMARY KEY,
+        tenant TEXT NOT NULL,
+        client_id TEXT NOT NULL,
+        subject TEXT NOT NULL,
+        granted_scope TEXT NOT NULL,
+        user_code_hash TEXT NOT NULL,
+        request_ip TEXT NOT NULL,
+        request_user_agent TEXT NOT NULL,
+        requested_at INTEGER NOT NULL,
+        approve_ip TEXT NOT NULL,
+        approve_user_agent TEXT NOT NULL,
+        approved_at INTEGER NOT NULL,
+        grant_id TEXT,
+        redeemed_at INTEGER,
+        revoked_at INTEGER
+      ) STRICT;
+      CREATE INDEX approvals_approved_at ON approvals (approved_at);
+      CREATE INDEX approvals_subject ON approvals (subject, approved_at);
+      CREATE INDEX approvals_user_code_hash ON approvals (user_code_hash, approved_at);
+      CREATE INDEX approvals_grant_id ON approvals (grant_id);
+
+      CREATE TABLE user_token_revocations (
+        subject TEXT PRIMARY KEY,
+        valid_after INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+      ) STRICT;
+
+      CREATE INDEX refresh_tokens_subject ON refresh_tokens (subject);
+    `,
+  },
 ];
 
 /**

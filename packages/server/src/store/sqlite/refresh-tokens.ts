@@ -21,7 +21,7 @@ export class SqliteRefreshTokens {
   readonly #byHash: Database.Statement<[string], RefreshTokenRow>;
   readonly #markRotated: Database.Statement<Params, RefreshTokenRow>;
   readonly #revokeFamily: Database.Statement<Params>;
-  readonly #revokeGrant: Database.Statement<Params>;
+  readonly #revokeGrant: Database.Transaction<(grantId: string, at: number) => number>;
   readonly #purge: Database.Statement<Params>;
   readonly #rotate: Database.Transaction<(oldHash: string, next: NextToken, at: number) => RotationResult>;
 
@@ -33,17 +33,28 @@ export class SqliteRefreshTokens {
       VALUES (@tokenHash, @familyId, @grantId, @clientId, @tenant, @subject, @scope,
         @createdAt, @expiresAt, @dpopJkt)`);
     this.#byHash = db.prepare<[string], RefreshTokenRow>('SELECT * FROM refresh_tokens WHERE token_hash = ?');
+    // A token of a revoked approval (one created while the revocation ran) never rotates.
     this.#markRotated = db.prepare<Params, RefreshTokenRow>(`
       UPDATE refresh_tokens SET rotated_at = @at
       WHERE token_hash = @hash AND rotated_at IS NULL AND revoked_at IS NULL AND expires_at > @at
+        AND NOT EXISTS (SELECT 1 FROM approvals
+          WHERE approvals.grant_id = refresh_tokens.grant_id AND approvals.revoked_at IS NOT NULL)
       RETURNING *`);
     // Tokens already revoked keep their first revocation time.
     this.#revokeFamily = db.prepare<Params>(
       'UPDATE refresh_tokens SET revoked_at = @at WHERE family_id = @familyId AND revoked_at IS NULL',
     );
-    this.#revokeGrant = db.prepare<Params>(
+    const revokeGrantTokens = db.prepare<Params>(
       'UPDATE refresh_tokens SET revoked_at = @at WHERE grant_id = @grantId AND revoked_at IS NULL',
     );
+    // The grant's approval too (migration 5): its access tokens (`sid`) are refused from then on.
+    const revokeGrantApproval = db.prepare<Params>(
+      'UPDATE approvals SET revoked_at = @at WHERE grant_id = @grantId AND revoked_at IS NULL',
+    );
+    this.#revokeGrant = db.transaction((grantId: string, at: number): number => {
+      revokeGrantApproval.run({ grantId, at });
+      return revokeGrantTokens.run({ grantId, at }).changes;
+    });
     this.#purge = db.prepare<Params>(`
       DELETE FROM refresh_tokens WHERE rowid IN (
         SELECT rowid FROM refresh_tokens WHERE expires_at <= @before LIMIT @limit)`);
@@ -64,7 +75,7 @@ export class SqliteRefreshTokens {
         this.#revokeFamily.run({ familyId: row.family_id, at });
         return { kind: 'reused', familyId: row.family_id };
       }
-      // Live but expired: it simply ran out, which says nothing about theft.
+      // Live but expired (it simply ran out, which says nothing about theft), or of a revoked approval.
       return { kind: 'unknown' };
     });
   }
@@ -81,7 +92,8 @@ export class SqliteRefreshTokens {
    *   `previous` as now stored (`rotatedAt` = `at`). `next` must keep `previous.familyId`;
    *   if it throws, nothing changes;
    * - rotated or revoked (whether expired or not) → its family revoked → `reused`;
-   * - unknown (never stored, or purged), or not rotated but expired at `at` → `unknown`.
+   * - unknown (never stored, or purged), or not rotated but expired at `at`, or of a revoked
+   *   approval → `unknown`.
    */
   rotate(oldHash: string, next: NextToken, at: number): RotationResult {
     return this.#rotate.immediate(oldHash, next, at);
@@ -93,9 +105,12 @@ export class SqliteRefreshTokens {
     return row === undefined ? undefined : refreshTokenFromRow(row);
   }
 
-  /** Revokes every not yet revoked token of a grant; returns how many. */
+  /**
+   * Revokes every not yet revoked token of a grant, and the grant's approval (so its access tokens
+   * are refused), in one immediate transaction; returns how many tokens.
+   */
   revokeGrant(grantId: string, at: number): number {
-    return this.#revokeGrant.run({ grantId, at }).changes;
+    return this.#revokeGrant.immediate(grantId, at);
   }
 
   /** Revokes every not yet revoked token of a family; returns how many. */

@@ -7,11 +7,13 @@ import type { ClientRecord, NewDeviceCode, RefreshTokenRecord, SigningKeyRecord,
 import { usernameKey } from '../username-key.js';
 
 export {
+  approvalFromRow,
   clientFromRow,
   deviceCodeFromRow,
   refreshTokenFromRow,
   signingKeyFromRow,
   userFromRow,
+  type ApprovalRow,
   type ClientRow,
   type DeviceCodeRow,
   type RefreshTokenRow,

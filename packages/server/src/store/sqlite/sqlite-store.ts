@@ -12,6 +12,7 @@
 import Database from 'better-sqlite3';
 import type { Clock } from '@devicelogin/protocol';
 import type { Store } from '../store.js';
+import { SqliteApprovals } from './approvals.js';
 import { SqliteCounters } from './counters.js';
 import { SqliteDeviceCodes } from './device-codes.js';
 import { SqliteDirectory } from './directory.js';
@@ -61,6 +62,7 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
     directory: SqliteDirectory;
     counters: SqliteCounters;
     mfa: SqliteMfa;
+    approvals: SqliteApprovals;
   };
   try {
     db.pragma('journal_mode = WAL');
@@ -75,12 +77,13 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
       directory: new SqliteDirectory(db),
       counters: new SqliteCounters(db),
       mfa: new SqliteMfa(db),
+      approvals: new SqliteApprovals(db),
     };
   } catch (error) {
     db.close();
     throw error;
   }
-  const { codes, tokens, directory, counters, mfa } = parts;
+  const { codes, tokens, directory, counters, mfa, approvals } = parts;
 
   return {
     path: options.path,
@@ -89,7 +92,8 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
     createDeviceCode: (record) => run(() => codes.create(record)),
     findDeviceCodeByHash: (hash) => run(() => codes.findByHash(hash)),
     findDeviceCodeByUserCode: (hash) => run(() => codes.findByUserCode(hash)),
-    approveDeviceCode: (id, subject, grantedScope, at) => run(() => codes.approve(id, subject, grantedScope, at)),
+    approveDeviceCode: (id, subject, grantedScope, at, approver) =>
+      run(() => codes.approve(id, subject, grantedScope, at, approver)),
     denyDeviceCode: (id, at) => run(() => codes.deny(id, at)),
     consumeDeviceCode: (id, grantId, at) => run(() => codes.consume(id, grantId, at)),
 
@@ -124,10 +128,19 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
     hit: (key, windowMs, at) => run(() => counters.hit(key, windowMs, at)),
     count: (key, windowMs, at) => run(() => counters.count(key, windowMs, at)),
 
-    // Counter windows that ended are dropped too; the result counts codes and tokens only.
-    purgeExpired: (before) =>
+    // --- Detect and remediate (migration 5) ---
+    listApprovals: (query) => run(() => approvals.list(query)),
+    findApproval: (id) => run(() => approvals.find(id)),
+    findLatestApprovalByUserCode: (hash) => run(() => approvals.findLatestByUserCode(hash)),
+    revokeApproval: (id, at) => run(() => approvals.revoke(id, at)),
+    revokeUserTokens: (subject, at, { refresh }) => run(() => approvals.revokeUser(subject, at, refresh)),
+    accessTokenState: (grantId, subject) => run(() => approvals.state(grantId, subject)),
+
+    // Counter windows that ended are dropped too; the result counts codes, tokens and approvals.
+    purgeExpired: (before, options) =>
       run(() => {
-        const deleted = codes.purgeExpired(before) + tokens.purgeExpired(before);
+        let deleted = codes.purgeExpired(before) + tokens.purgeExpired(before);
+        if (options?.approvalsBefore !== undefined) deleted += approvals.purgeBefore(options.approvalsBefore);
         counters.purgeEnded(before);
         return deleted;
       }),
