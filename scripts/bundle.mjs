@@ -46,6 +46,12 @@ await build({
   // CommonJS has no import.meta: the two createRequire(import.meta.url) calls get this file's path
   // (createRequire takes a path as well as a URL; node:url would cost ~1.5 ms to load).
   define: { 'import.meta.url': '__filename' },
+  // No `import()` left in the bundle: the lazy externals (jose, undici, qrcode, the keyring) are
+  // `require`d inside a promise instead (Node ≥ 20.19 requires ES modules such as jose). The
+  // launcher runs the bundle from V8's code cache, and on Node 20 a function restored from a
+  // vm.Script code cache loses the script's dynamic-import callback: `import()` there throws
+  // ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING (the silent refresh of a second run did).
+  supported: { 'dynamic-import': false },
   logLevel: 'warning',
 });
 

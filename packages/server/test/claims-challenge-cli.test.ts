@@ -53,13 +53,10 @@ beforeEach(async () => {
 afterEach(() => home.remove());
 
 /**
- * The CLI's environment. Without its V8 compile cache: on Node 20 a function restored from a
- * `vm.Script` code cache loses the script's dynamic-import callback, so in any run after the
- * first the lazy `import('jose')` (id_token validation at refresh) fails with
- * ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING ("Unexpected error"). A launcher bug of packages/cli
- * (launcher/compile-cache.ts), reported; this test is about the server's challenge.
+ * The CLI's environment, V8 compile cache on (as users run it): every run after the first starts
+ * from the cache, and the refresh in the claims round trip loads jose lazily from it.
  */
-const env = (): Record<string, string> => ({ HOME: home.dir, ...home.env, DEVICELOGIN_NO_COMPILE_CACHE: '1' });
+const env = (): Record<string, string> => ({ HOME: home.dir, ...home.env });
 
 /** `devicelogin api /api/me` as a process; its exit code, output and the /api/me statuses. */
 async function callApi() {

@@ -64,7 +64,8 @@ export function launch(bundle: string, env: NodeJS.ProcessEnv = process.env): vo
   const cachedData = disabled ? undefined : readOptional(file);
   const script = new Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
     filename: bundle,
-    // The bundle's `import()` (jose, undici, qrcode, the keyring) resolve as in any main module.
+    // Resolves any `import()` as in a main module. The bundles have none (scripts/bundle.mjs):
+    // on Node 20, functions restored from `cachedData` lose this callback.
     importModuleDynamically: constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
     ...(cachedData === undefined ? {} : { cachedData }),
   });

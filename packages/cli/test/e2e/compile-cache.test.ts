@@ -48,6 +48,16 @@ describe('the bin starts the bundle with V8 code cache', () => {
     expect((await readFile(path)).equals(Buffer.alloc(4096, 7))).toBe(false);
   });
 
+  it('the bundles hold no import(): functions restored from the cache cannot run one on Node 20', async () => {
+    // (ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING: the lazy jose of a silent refresh failed from the
+    // second run on.) scripts/bundle.mjs turns them into require() inside a promise.
+    for (const name of ['devicelogin-main.cjs', 'git-credential-devicelogin-main.cjs']) {
+      const source = await readFile(new URL(`../../dist/bundle/${name}`, import.meta.url), 'utf8');
+      expect(source).toContain('require("jose")');
+      expect(source).not.toMatch(/\bimport\(/);
+    }
+  });
+
   it('an unwritable cache location costs only the saving', async () => {
     const notADirectory = join(dir.path, 'file');
     await writeFile(notADirectory, 'x');
