@@ -59,9 +59,9 @@ afterEach(() => home.remove());
 const env = (): Record<string, string> => ({ HOME: home.dir, ...home.env });
 
 /** `devicelogin api /api/me` as a process; its exit code, output and the /api/me statuses. */
-async function callApi() {
+async function callApi(extra: readonly string[] = []) {
   const from = lines.length;
-  const cli = spawnCli(['api', '/api/me', ...targetArgs(server)], env());
+  const cli = spawnCli(['api', '/api/me', ...targetArgs(server), ...extra], env());
   const exit = await cli.exited;
   // The log line of the last response may trail the client's exit by a tick.
   await new Promise((resolve) => setTimeout(resolve, 50));
@@ -104,6 +104,31 @@ describe('claims challenge round trip through the built CLI', () => {
     expect(refused.stderr).toContain('devicelogin login');
     expect(refused.stderr).not.toMatch(/\n\s+at /);
 
+    assertNoSecretsIn(rawLog, [code!, code!.replace('-', '')]);
+  }, 60_000);
+
+  it('with --dpop: DPoP-bound tokens, and the DPoP-scheme claims challenge is answered the same way', async () => {
+    const login = spawnCli(['login', '--dpop', ...targetArgs(server)], env());
+    const [, code] = await login.waitForStderr(USER_CODE);
+    await server.signInAndApprove(code!);
+    expect(await login.exited, login.stderr()).toBe(EXIT.ok);
+    const token = spawnCli(['token', '--json', '--dpop', ...targetArgs(server)], env());
+    expect(await token.exited, token.stderr()).toBe(EXIT.ok);
+    expect(JSON.parse(token.stdout())).toMatchObject({ token_type: 'DPoP' });
+
+    // A new process knows no nonce yet: at most one use_dpop_nonce retry, then 200.
+    const first = await callApi(['--dpop']);
+    expect(first.exit, first.stderr).toBe(EXIT.ok);
+    expect(first.statuses.at(-1)).toBe(200);
+    expect(first.statuses.length).toBeLessThanOrEqual(2);
+
+    server.clock.advance(1_000);
+    expect((await adminOnServer(server, ['users', 'revoke', USER.username, '--access-only'])).code).toBe(0);
+    const retried = await callApi(['--dpop']);
+    expect(retried.exit, retried.stderr).toBe(EXIT.ok);
+    expect(retried.stderr).toContain('The API asked for new claims (claims challenge); renewing the token');
+    expect(retried.statuses.at(-1)).toBe(200);
+    expect(JSON.parse(retried.stdout)).toMatchObject({ preferred_username: USER.username });
     assertNoSecretsIn(rawLog, [code!, code!.replace('-', '')]);
   }, 60_000);
 });
