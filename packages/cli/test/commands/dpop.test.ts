@@ -47,7 +47,7 @@ const target = (): string[] => [
 ];
 
 /** Runs a command in-process; polls wait on a fake clock (node-oidc-provider checks iat: real now). */
-async function run(args: string[], options: { readonly env?: Record<string, string> } = {}) {
+async function run(args: string[], options: { readonly env?: Record<string, string>; readonly stdin?: string } = {}) {
   const test = testContext(home, options);
   const context = { ...test.context, clientSystem: { clock: fakeClock(Date.now()) } };
   const exit = await main(args, context);
@@ -158,5 +158,20 @@ describe('api: parse and challenges', () => {
     expect(claimsChallenge(`Basic realm="x", DPoP error="insufficient_claims", claims="${encoded}"`)).toBe(claims);
     expect(claimsChallenge(`Basic realm="x", claims="${encoded}"`)).toBeUndefined();
     expect(claimsChallenge('DPoP error="use_dpop_nonce"')).toBeUndefined();
+  });
+
+  it('kubectl-credential and git-credential refuse a DPoP-bound token (their programs send Bearer) with a hint', async () => {
+    expect((await login(['--dpop'])).exit).toBe(EXIT.ok);
+    const kubectl = await run(['kubectl-credential', ...target(), '--no-interactive']);
+    expect(kubectl.exit).toBe(EXIT.usage);
+    expect(kubectl.out).toBe('');
+    expect(kubectl.err).toContain('DPoP-bound: kubectl sends tokens as Bearer tokens');
+    expect(kubectl.err).toContain('devicelogin login');
+    const git = await run(['git-credential', 'get', ...target(), '--no-interactive'], {
+      stdin: 'protocol=https\nhost=example.com\n\n',
+    });
+    expect(git.exit).toBe(EXIT.usage);
+    expect(git.out).toBe('');
+    expect(git.err).toContain('DPoP-bound: git sends tokens as Bearer tokens');
   });
 });

@@ -6,7 +6,12 @@
  */
 import { decodeJwt } from 'jose';
 import { afterEach, describe, expect, it } from 'vitest';
-import { PublicClientApplication, type FetchLike } from '@devicelogin/client';
+import {
+  PublicClientApplication,
+  type AccountInfo,
+  type AuthenticationResult,
+  type FetchLike,
+} from '@devicelogin/client';
 import { DPOP_NONCE_PERIOD_SECONDS } from '../../src/dpop/nonces.js';
 import { dpopKey } from '../support/dpop-key.js';
 import { CLIENT_ID, USER, postForm, startTestServer, type TestServer } from '../support/test-server.js';
@@ -45,6 +50,12 @@ async function signIn() {
     onDeviceCode: (info) => s.approve(info.userCode),
   });
   return { s, app, result, recorder };
+}
+
+/** The account of a sign-in (there always is one with `openid`). */
+function accountOf(result: AuthenticationResult): AccountInfo {
+  if (result.account === undefined) throw new Error('no account in the result');
+  return result.account;
 }
 
 /** The refresh token the client keeps in its cache (what malware reading the file would take). */
@@ -111,7 +122,7 @@ describe('our client and our server, DPoP required', () => {
     });
     expect(withThiefKey.status).toBe(400);
     expect(withThiefKey.body['error']).toBe('invalid_grant');
-    const refreshed = await app.acquireTokenSilent({ account: result.account, scopes: SCOPES, forceRefresh: true });
+    const refreshed = await app.acquireTokenSilent({ account: accountOf(result), scopes: SCOPES, forceRefresh: true });
     expect(refreshed.tokenType).toBe('DPoP');
     expect(refreshed.accessToken).not.toBe(result.accessToken);
   });
@@ -120,7 +131,7 @@ describe('our client and our server, DPoP required', () => {
     const { s, app, result, recorder } = await signIn();
     s.clock.advance(2 * DPOP_NONCE_PERIOD_SECONDS * 1000);
     const before = recorder.tokenStatuses.length;
-    const refreshed = await app.acquireTokenSilent({ account: result.account, scopes: SCOPES, forceRefresh: true });
+    const refreshed = await app.acquireTokenSilent({ account: accountOf(result), scopes: SCOPES, forceRefresh: true });
     expect(recorder.tokenStatuses.slice(before)).toEqual([400, 200]); // use_dpop_nonce, then tokens
     const me = await app.fetchResource({ token: refreshed, url: `${s.url}/api/me` });
     expect(me.status).toBe(200);

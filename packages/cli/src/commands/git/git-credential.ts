@@ -5,6 +5,7 @@ import { UsageError } from '../../errors.js';
 import { EXIT } from '../../exit-codes.js';
 import { openSession } from '../../session.js';
 import { acquireToken } from '../token/acquire.js';
+import { requireBearer } from '../token/bearer-only.js';
 import { formatCredentialOutput, parseCredentialInput } from './credential-protocol.js';
 
 /** Options of `devicelogin git-credential` (`git-credential-devicelogin`). */
@@ -77,6 +78,7 @@ export const gitCredentialCommand: Command<GitCredentialOptions> = {
       interactive,
       display: { json: false, qr: true },
     });
+    requireBearer(result, 'git', session);
     const username = options.username ?? request.get('username') ?? result.account?.username ?? 'oauth2';
     const expiry =
       result.expiresOn === undefined

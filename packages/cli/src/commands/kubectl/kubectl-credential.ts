@@ -4,6 +4,7 @@ import type { TargetFlags } from '../../config/target.js';
 import { EXIT } from '../../exit-codes.js';
 import { openSession } from '../../session.js';
 import { acquireToken } from '../token/acquire.js';
+import { requireBearer } from '../token/bearer-only.js';
 import { execCredential, parseExecInfo } from './exec-credential.js';
 
 /** Options of `devicelogin kubectl-credential`. */
@@ -66,6 +67,7 @@ export const kubectlCredentialCommand: Command<KubectlCredentialOptions> = {
       interactive,
       display: { json: false, qr: true },
     });
+    requireBearer(result, 'kubectl', session);
     const credential = execCredential(info.apiVersion, interactive, result.accessToken, result.expiresOn);
     context.io.stdout.write(`${JSON.stringify(credential)}\n`);
     return EXIT.ok;
