@@ -56,6 +56,17 @@ async function heldOn(instance: { readonly url: string }): Promise<number> {
   return Number(line?.split(' ')[1] ?? 0);
 }
 
+/** Both instances, and a device code issued directly by the first. */
+async function codeOnFirstInstance(c: Cluster) {
+  const [s1, s2] = c.instances;
+  if (s1 === undefined || s2 === undefined) throw new Error('two instances expected');
+  const issued = await postForm(`${s1.url}/contoso/oauth2/v2.0/devicecode`, {
+    client_id: CLIENT_ID,
+    scope: 'openid offline_access',
+  });
+  return { s1, s2, issued };
+}
+
 describe('two instances on one PostgreSQL behind HAProxy', () => {
   it('the balancer spreads requests over both instances', async () => {
     const { cluster: c } = running();
@@ -71,12 +82,7 @@ describe('two instances on one PostgreSQL behind HAProxy', () => {
   it('a page session started on one instance continues on the other (shared cookieSecret)', async () => {
     const { cluster: c, database: db } = running();
     const before = (await redemptions(db.url)).length;
-    const [s1, s2] = c.instances;
-    if (s1 === undefined || s2 === undefined) throw new Error('two instances expected');
-    const issued = await postForm(`${s1.url}/contoso/oauth2/v2.0/devicecode`, {
-      client_id: CLIENT_ID,
-      scope: 'openid offline_access',
-    });
+    const { s1, s2, issued } = await codeOnFirstInstance(c);
     expect(issued.status).toBe(200);
     const onFirst = new BrowserSession(s1.url, { userAgent: TEST_BROWSER_AGENT });
     const signIn = expectPage(await enterCode(onFirst, String(issued.body['user_code'])), 'code on s1', {
@@ -115,12 +121,7 @@ describe('two instances on one PostgreSQL behind HAProxy', () => {
   it('long-poll: a token request held on one instance is answered the moment the user approves on the other', async () => {
     const { cluster: c, database: db } = running();
     const before = (await redemptions(db.url)).length;
-    const [s1, s2] = c.instances;
-    if (s1 === undefined || s2 === undefined) throw new Error('two instances expected');
-    const issued = await postForm(`${s1.url}/contoso/oauth2/v2.0/devicecode`, {
-      client_id: CLIENT_ID,
-      scope: 'openid offline_access',
-    });
+    const { s1, s2, issued } = await codeOnFirstInstance(c);
     const held = fetch(`${s1.url}/contoso/oauth2/v2.0/token`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded', prefer: `wait=${LONG_POLL_WAIT}` },

@@ -69,6 +69,21 @@ function heldPoll(base: string, code: string, wait: number): Promise<Response> {
   });
 }
 
+/** A long-poll channel whose LISTEN connection goes through a TCP relay the test can cut. */
+async function relayedEvents() {
+  const url = new URL(await databaseUrl());
+  const relay = await startTcpRelay(Number(url.port || 5432), url.hostname);
+  dispose.push(() => relay.close());
+  const relayed = new URL(url);
+  relayed.port = String(relay.port);
+  const clock = manualClock(Date.now());
+  const events = await openPostgresEvents({
+    connectionString: relayed.toString(),
+    sleep: (ms, signal) => clock.sleep(ms, signal),
+  });
+  return { url, relay, clock, events };
+}
+
 describe('long-poll on PostgreSQL (LISTEN/NOTIFY)', () => {
   it('an approval through the pages of one instance wakes a request held on another', async () => {
     const url = await databaseUrl();
@@ -90,16 +105,7 @@ describe('long-poll on PostgreSQL (LISTEN/NOTIFY)', () => {
   });
 
   it('with the listener cut, a held request still ends at N; once it is back, notifications arrive again', async () => {
-    const url = new URL(await databaseUrl());
-    const relay = await startTcpRelay(Number(url.port || 5432), url.hostname);
-    dispose.push(() => relay.close());
-    const relayed = new URL(url);
-    relayed.port = String(relay.port);
-    const clock = manualClock(Date.now());
-    const events = await openPostgresEvents({
-      connectionString: relayed.toString(),
-      sleep: (ms, signal) => clock.sleep(ms, signal),
-    });
+    const { url, relay, clock, events } = await relayedEvents();
     expect(events.listening).toBe(true);
     const a = await instance(url.toString(), clock, { events });
     const b = await instance(url.toString(), clock);
@@ -144,16 +150,7 @@ describe('long-poll on PostgreSQL (LISTEN/NOTIFY)', () => {
   });
 
   it('with its listener cut, an instance stops answering from memory: a decision it did not hear of is still seen', async () => {
-    const url = new URL(await databaseUrl());
-    const relay = await startTcpRelay(Number(url.port || 5432), url.hostname);
-    dispose.push(() => relay.close());
-    const relayed = new URL(url);
-    relayed.port = String(relay.port);
-    const clock = manualClock(Date.now());
-    const events = await openPostgresEvents({
-      connectionString: relayed.toString(),
-      sleep: (ms, signal) => clock.sleep(ms, signal),
-    });
+    const { url, relay, clock, events } = await relayedEvents();
     const a = await instance(url.toString(), clock, { events });
     const b = await instance(url.toString(), clock);
     const { deviceCode: code, userCode } = await deviceCode(a.base);
