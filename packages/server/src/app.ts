@@ -19,6 +19,7 @@ import { registerUserinfo } from './endpoints/userinfo.js';
 import { registerHealth } from './endpoints/health.js';
 import { registerMetrics } from './endpoints/metrics.js';
 import { ServerMetrics } from './metrics/server-metrics.js';
+import { startPurgeSchedule, type PurgeSchedule } from './operations/purge-schedule.js';
 import { OAuthError, errorBody } from './errors.js';
 import { STORE_RETRY_AFTER_SECONDS, StoreUnavailableError } from './store/errors.js';
 import { openConfiguredStore } from './store/open.js';
@@ -32,6 +33,13 @@ export interface BuildOptions {
   /** Default: PostgreSQL at `config.databaseUrl` when set, else SQLite at `config.sqlitePath`. */
   readonly store?: Store;
   readonly clock?: Clock;
+  /**
+   * What background work (the scheduled purge, `purgeIntervalSeconds`) waits on between runs.
+   * Default: real timers (`systemClock`), even when `clock` is a test clock, whose sleeps would
+   * otherwise move the app's time or count as held requests. Tests of the schedule pass their
+   * manual clock here too. What has expired is always decided by `clock`.
+   */
+  readonly scheduleClock?: Pick<Clock, 'sleep'>;
   /**
    * The long-poll channel (approve/deny wake held token requests). Default: PostgreSQL
    * LISTEN/NOTIFY when `config.databaseUrl` is set, in-process otherwise (events/open-events.ts).
@@ -91,7 +99,9 @@ export async function buildApp(options: BuildOptions): Promise<BuiltApp> {
     logger: logger === false ? false : typeof logger === 'object' ? { ...logger, serializers } : logger,
     genReqId: () => randomUUID(),
     bodyLimit: 64 * 1024,
-    trustProxy: false,
+    // Behind proxies listed in `trustProxy`, request.ip is the right-most untrusted address of
+    // X-Forwarded-For (and X-Forwarded-Proto/Host count from them only): @fastify/proxy-addr.
+    trustProxy: config.trustProxy.length === 0 ? false : [...config.trustProxy],
   };
   // With `https` Fastify's instance is typed over https.Server; the routes, hooks and inject()
   // used here and by callers are the same, only `app.server`'s type differs.
@@ -173,6 +183,31 @@ export async function buildApp(options: BuildOptions): Promise<BuiltApp> {
   });
   warnEvents = (error) =>
     app.log.warn({ err: { type: error.name, message: error.message } }, 'device code events unavailable');
+  // The scheduled purge runs while the app listens (not for inject()-only apps): every
+  // `purgeIntervalSeconds`, on `scheduleClock`; closing cancels its wait and lets a run in
+  // progress end before the store closes.
+  let purge: PurgeSchedule | undefined;
+  let closing = false;
+  if (config.purgeIntervalSeconds > 0) {
+    app.addHook('onListen', (done) => {
+      if (!closing) {
+        purge ??= startPurgeSchedule({
+          store,
+          clock,
+          sleep: (ms, signal) => (options.scheduleClock ?? systemClock).sleep(ms, signal),
+          intervalSeconds: config.purgeIntervalSeconds,
+          approvalRetentionDays: config.approvalRetentionDays,
+          log: app.log,
+          metrics: context.metrics,
+        });
+      }
+      done();
+    });
+  }
+  app.addHook('preClose', async () => {
+    closing = true;
+    await purge?.stop();
+  });
   // Held token requests answer (pending) at once instead of delaying the shutdown by up to N s.
   app.addHook('preClose', async () => events.close());
   app.addHook('onClose', async () => store.close());

@@ -4,6 +4,7 @@
  * the environment and flags; every field is validated at start by `resolveServerConfig`.
  */
 import { lifetimeProblem } from '../tokens/lifetimes.js';
+import { trustProxyEntryProblem } from './trust-proxy.js';
 
 /** A public client allowed to use the device flow. */
 export interface ClientConfig {
@@ -57,6 +58,12 @@ export interface ServerConfig {
    */
   readonly longPollMaxWaitSeconds: number;
   /**
+   * Addresses and CIDR ranges of the reverse proxies whose `X-Forwarded-For` is believed: the
+   * client IP is then the right-most address of the header that is not one of them. Default `[]`:
+   * trust none, every request's IP is its socket's.
+   */
+  readonly trustProxy: readonly string[];
+  /**
    * DPoP proofs (token endpoint and demo API) must carry a server nonce (RFC 9449 §8), derived
    * from `cookieSecret` so every instance accepts every other's. Default true.
    */
@@ -67,9 +74,14 @@ export interface ServerConfig {
   readonly refreshTokenTtlSeconds: number;
   /**
    * How long approval records (who approved which device code, from where) are kept, days;
-   * `purgeExpired` deletes older ones. Default 90.
+   * the scheduled purge (`purgeIntervalSeconds`) deletes older ones. Default 90.
    */
   readonly approvalRetentionDays: number;
+  /**
+   * Seconds between two runs of the scheduled purge of expired records (`purgeExpired`); 0 turns
+   * it off. Default 600.
+   */
+  readonly purgeIntervalSeconds: number;
   /** Audience of access tokens for the demo API. Default `api://demo`. */
   readonly apiAudience: string;
   /** Error bodies: `rfc8628` (default) or `entra` (AADSTS-style, `authorization_declined`…). */
@@ -95,6 +107,9 @@ export interface ServerConfig {
 /** Upper bound of `longPollMaxWaitSeconds`: longer holds only meet proxies' idle timeouts. */
 const MAX_LONG_POLL_SECONDS = 120;
 
+/** Bounds of `purgeIntervalSeconds` (besides 0, off): a minute to a day. */
+const PURGE_INTERVAL_SECONDS = { min: 60, max: 86_400 } as const;
+
 /** Defaults for every optional field. */
 export const DEFAULTS = {
   tenants: ['contoso'],
@@ -103,10 +118,12 @@ export const DEFAULTS = {
   deviceCodeTtlSeconds: 900,
   pollIntervalSeconds: 5,
   longPollMaxWaitSeconds: 20,
+  trustProxy: [],
   dpopNonces: true,
   accessTokenTtlSeconds: 3600,
   refreshTokenTtlSeconds: 90 * 24 * 3600,
   approvalRetentionDays: 90,
+  purgeIntervalSeconds: 600,
   apiAudience: 'api://demo',
   errorDialect: 'rfc8628',
   clients: [],
@@ -176,6 +193,20 @@ export function resolveServerConfig(input: Partial<ServerConfig> & { readonly pu
     config.longPollMaxWaitSeconds > MAX_LONG_POLL_SECONDS
   ) {
     throw new ServerConfigError('longPollMaxWaitSeconds', `must be an integer from 0 to ${MAX_LONG_POLL_SECONDS}`);
+  }
+  config.trustProxy.forEach((entry) => {
+    const problem = trustProxyEntryProblem(entry);
+    if (problem !== undefined) throw new ServerConfigError('trustProxy', `entry "${entry}" ${problem}`);
+  });
+  const purge = config.purgeIntervalSeconds;
+  if (
+    !Number.isInteger(purge) ||
+    (purge !== 0 && (purge < PURGE_INTERVAL_SECONDS.min || purge > PURGE_INTERVAL_SECONDS.max))
+  ) {
+    throw new ServerConfigError(
+      'purgeIntervalSeconds',
+      `must be 0 (off) or an integer from ${PURGE_INTERVAL_SECONDS.min} to ${PURGE_INTERVAL_SECONDS.max}`,
+    );
   }
   if (positiveInteger(config.accessTokenTtlSeconds, 'accessTokenTtlSeconds') <= 300) {
     throw new ServerConfigError(

@@ -101,6 +101,13 @@ export const CONFIG_FIELDS: { readonly [K in keyof ServerConfig]-?: FieldSpec } 
     description:
       'Longest `Prefer: wait=N` (RFC 7240) a pending device-code poll is held open for, in seconds (0 to 120; 0 turns long-poll off). Advertised in the metadata as `device_authorization_long_poll_max_wait`. Load balancer and proxy idle timeouts must be longer; see docs/server.md.',
   },
+  trustProxy: {
+    type: 'string[]',
+    check: { kind: 'string-list' },
+    sources: 'all',
+    description:
+      "Addresses and CIDR ranges (`10.0.0.5`, `10.0.0.0/8`, `fd00::/8`) of the reverse proxies and load balancers whose `X-Forwarded-For` (and `X-Forwarded-Proto`) is believed. A request from one of them is attributed to the right-most address of `X-Forwarded-For` that is not one of them: that address is what the per-IP and per-network guessing budgets count, what the consent page shows and what approval records keep. Empty: every request's address is its socket's (behind a proxy, the proxy's for everyone). List only proxies you run, each overwriting or appending to the header (HAProxy `option forwardfor`, nginx `proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for`): trusting anything else lets clients choose their address and escape the per-IP budgets. In the environment and on the command line: entries separated by spaces or commas. See docs/deployment.md.",
+  },
   dpopNonces: {
     type: 'boolean',
     check: { kind: 'boolean' },
@@ -125,7 +132,14 @@ export const CONFIG_FIELDS: { readonly [K in keyof ServerConfig]-?: FieldSpec } 
     check: { kind: 'integer' },
     sources: 'all',
     description:
-      'How many days approval records (who approved which device code, from which IP and browser, what became of it: `devicelogin-admin approvals list`) are kept after the approval; `purgeExpired` deletes older ones. Keep it longer than any refresh token may live if revoking by approval must work for every session.',
+      'How many days approval records (who approved which device code, from which IP and browser, what became of it: `devicelogin-admin approvals list`) are kept after the approval; the scheduled purge (`purgeIntervalSeconds`) deletes older ones. Keep it longer than any refresh token may live if revoking by approval must work for every session.',
+  },
+  purgeIntervalSeconds: {
+    type: 'integer',
+    check: { kind: 'integer' },
+    sources: 'all',
+    description:
+      'Seconds between two runs of the scheduled purge (0 turns it off; otherwise 60 to 86,400). Each run deletes the device codes and refresh tokens that have expired, the approvals older than `approvalRetentionDays` and ended counter windows, in batches, and logs how many rows went. Every instance runs it: the deletes are idempotent, so several instances on one database only repeat each other.',
   },
   apiAudience: {
     type: 'string',
@@ -158,7 +172,7 @@ export const CONFIG_FIELDS: { readonly [K in keyof ServerConfig]-?: FieldSpec } 
     sources: 'file-env',
     defaultText: 'random per process',
     description:
-      "HMAC secret of the verification pages' cookies, at least 32 characters; set it when several instances serve one site. Never a flag.",
+      "HMAC secret of the verification pages' cookies, from which the DPoP nonces are derived too, at least 32 characters; set it, the same on every instance, when several instances serve one site. Never a flag.",
   },
   mfaEncryptionSecret: {
     type: 'string',

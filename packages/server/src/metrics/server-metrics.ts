@@ -46,6 +46,22 @@ export class ServerMetrics {
     labelNames: ['limit'] as const,
     registers: [this.registry],
   });
+  readonly purgeRuns = new Counter({
+    name: 'devicelogin_purge_runs_total',
+    help: 'Runs of the scheduled purge of expired records (purgeIntervalSeconds), by outcome (ok, failed).',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+  readonly purgedRows = new Counter({
+    name: 'devicelogin_purged_rows_total',
+    help: 'Rows deleted by the scheduled purge: expired device codes and refresh tokens, approvals past their retention.',
+    registers: [this.registry],
+  });
+  readonly purgeLastSuccess = new Gauge({
+    name: 'devicelogin_purge_last_success_timestamp_seconds',
+    help: 'When the scheduled purge last succeeded on this instance (Unix time, seconds); 0 before the first success.',
+    registers: [this.registry],
+  });
   readonly requestDuration = new Histogram({
     name: 'devicelogin_http_request_duration_seconds',
     help: 'Time to answer HTTP requests, by route pattern, method and status class.',

@@ -3,17 +3,21 @@
  * polls through the balancer while the user approves through it; the page session (a signed
  * cookie) crosses instances because they share `cookieSecret`; an instance killed with SIGKILL
  * mid-flow costs nothing but a retry in HAProxy. Each code is redeemed exactly once, as the
- * database shows. Needs PostgreSQL and /usr/sbin/haproxy (.ci/run provides both).
+ * database shows. The instances trust HAProxy's X-Forwarded-For (`trustProxy`), so a code is
+ * recorded with the client's address, not the balancer's. Needs PostgreSQL and /usr/sbin/haproxy
+ * (.ci/run provides both).
  */
+import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshPostgresDatabase, type TestDatabase } from '@devicelogin/test-utils';
 import { BrowserSession } from '../support/browser-session.js';
 import { decide, enterCode, expectPage } from '../support/page-steps.js';
 import { CLIENT_ID, TEST_BROWSER_AGENT, USER, postForm } from '../support/test-server.js';
+import { userCodeHash } from '../../src/crypto.js';
 import { PATHS } from '../../src/verification/paths.js';
 import { startCluster, type Cluster } from './support/cluster.js';
 import { approveThroughPages, startPolling } from './support/device-sign-in.js';
-import { redemptions } from './support/redemptions.js';
+import { redemptions, requestIpOf } from './support/redemptions.js';
 import { recordingFetch } from './support/recording-fetch.js';
 import { waitUntil } from './support/haproxy.js';
 
@@ -65,6 +69,40 @@ async function codeOnFirstInstance(c: Cluster) {
     scope: 'openid offline_access',
   });
   return { s1, s2, issued };
+}
+
+/**
+ * Requests a device code from the loopback source address `localAddress` (any of 127.0.0.0/8 on
+ * Linux), with extra headers; returns the user code.
+ */
+function requestCodeFrom(base: string, localAddress: string, headers: Record<string, string> = {}): Promise<string> {
+  const body = new URLSearchParams({ client_id: CLIENT_ID, scope: 'openid' }).toString();
+  return new Promise((resolve, reject) => {
+    const outgoing = request(
+      new URL('/contoso/oauth2/v2.0/devicecode', base),
+      {
+        method: 'POST',
+        localAddress,
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          'content-length': Buffer.byteLength(body),
+          ...headers,
+        },
+      },
+      (response) => {
+        let text = '';
+        response.setEncoding('utf8');
+        response.on('data', (chunk: string) => (text += chunk));
+        response.on('error', reject);
+        response.on('end', () => {
+          if (response.statusCode !== 200) reject(new Error(`devicecode answered ${response.statusCode}: ${text}`));
+          else resolve(String((JSON.parse(text) as Record<string, unknown>)['user_code']));
+        });
+      },
+    );
+    outgoing.on('error', reject);
+    outgoing.end(body);
+  });
 }
 
 describe('two instances on one PostgreSQL behind HAProxy', () => {
@@ -161,6 +199,20 @@ describe('two instances on one PostgreSQL behind HAProxy', () => {
     expect(polls.at(-1)?.preferenceApplied).toMatch(/^wait=\d+$/);
     await expectRedeemedOnce(db.url, before);
   }, 40_000);
+
+  it("a code requested through HAProxy is recorded with the client's address (trustProxy + option forwardfor)", async () => {
+    const { cluster: c, database: db } = running();
+    // Through the balancer from 127.0.0.77; the client's own X-Forwarded-For is kept but HAProxy
+    // appends the address it saw, and the instances take the right-most untrusted one. (Without
+    // `option forwardfor` the client's header would pass unchanged and be believed: 198.51.100.1.)
+    const viaBalancer = await requestCodeFrom(c.url, '127.0.0.77', { 'x-forwarded-for': '198.51.100.1' });
+    expect(await requestIpOf(db.url, userCodeHash(viaBalancer))).toBe('127.0.0.77');
+    // Straight to an instance from an address it does not trust: the header is ignored.
+    const [s1] = c.instances;
+    if (s1 === undefined) throw new Error('no instance');
+    const direct = await requestCodeFrom(s1.url, '127.0.0.78', { 'x-forwarded-for': '203.0.113.9' });
+    expect(await requestIpOf(db.url, userCodeHash(direct))).toBe('127.0.0.78');
+  });
 
   // Last: it leaves one instance dead.
   it('kill -9 of one instance after the code is issued and before approval: the flow still completes', async () => {

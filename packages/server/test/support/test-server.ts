@@ -109,6 +109,11 @@ export interface TestServerOptions {
    * times out at once). A `manualClock` holds long-polls until the test advances it.
    */
   readonly clock?: FakeClock;
+  /**
+   * What the scheduled purge waits on (`buildApp`'s `scheduleClock`); default real timers. Pass
+   * the same `manualClock` as `clock` to run the purge by advancing it.
+   */
+  readonly scheduleClock?: BuildOptions['scheduleClock'];
 }
 
 /** Starts the server on 127.0.0.1 with an in-memory (or `sqlitePath`) SQLite store and a fake clock. */
@@ -130,6 +135,7 @@ export async function startTestServer(
     },
     store: openSqliteStore({ path: options.sqlitePath ?? ':memory:' }),
     clock,
+    ...(options.scheduleClock === undefined ? {} : { scheduleClock: options.scheduleClock }),
     ...(options.logger === undefined ? {} : { logger: options.logger }),
     ...(options.https === undefined ? {} : { https: options.https }),
   });

@@ -2,7 +2,9 @@
  * Several server processes on one PostgreSQL database behind HAProxy, as docs/deployment.md
  * describes a multi-instance deployment: one config file (mode 0600, in a temp directory) with the
  * shared `cookieSecret` and `mfaEncryptionSecret`, the clients and the user; `DATABASE_URL` and
- * `DEVICELOGIN_PUBLIC_URL` (the load balancer's URL) in the environment; a port each.
+ * `DEVICELOGIN_PUBLIC_URL` (the load balancer's URL) and `DEVICELOGIN_TRUST_PROXY` (HAProxy's
+ * address: the instances take the client's from its `X-Forwarded-For`) in the environment; a port
+ * each.
  */
 import { randomBytes } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
@@ -74,6 +76,8 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
       DEVICELOGIN_PUBLIC_URL: publicUrl,
       DEVICELOGIN_POLL_INTERVAL_SECONDS: String(options.pollIntervalSeconds ?? 1),
       DEVICELOGIN_DATABASE_POOL_SIZE: '4',
+      // HAProxy connects from 127.0.0.1 and appends the client's address (option forwardfor).
+      DEVICELOGIN_TRUST_PROXY: '127.0.0.1',
     };
     for (let i = 1; i <= (options.instances ?? 2); i += 1) {
       instances.push(await startServerProcess({ name: `s${i}`, port: await freePort(), configPath, env }));

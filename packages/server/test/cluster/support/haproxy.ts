@@ -41,7 +41,8 @@ export interface HaproxyOptions {
  * `retry-on conn-failure empty-response` (a refused connection or a connection closed without an
  * answer, as from a process killed by SIGKILL, is retried; a 503 from a live instance is not: it
  * is an answer the client must see, with its Retry-After). Health checks every 300 ms, down after 2
- * failures.
+ * failures. `option forwardfor` appends the client's address to `X-Forwarded-For`, which the
+ * instances believe from 127.0.0.1 (`trustProxy`, cluster.ts), as docs/deployment.md shows.
  */
 export function haproxyConfig(options: Pick<HaproxyOptions, 'port' | 'backends' | 'healthPath'>): string {
   return [
@@ -55,6 +56,7 @@ export function haproxyConfig(options: Pick<HaproxyOptions, 'port' | 'backends' 
     '  retries 3',
     '  option redispatch 1',
     '  retry-on conn-failure empty-response',
+    '  option forwardfor',
     'frontend devicelogin',
     `  bind 127.0.0.1:${options.port}`,
     '  default_backend instances',

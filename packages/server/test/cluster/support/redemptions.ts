@@ -1,6 +1,7 @@
 /**
  * What the database says about device codes and the tokens issued from them, read with `pg`
- * directly (not through a server instance): how many times each code was redeemed.
+ * directly (not through a server instance): how many times each code was redeemed, and where a
+ * code was requested from.
  */
 import { Client } from 'pg';
 
@@ -37,6 +38,24 @@ export async function redemptions(databaseUrl: string): Promise<Redemption[]> {
       refreshTokens: Number(row.tokens),
       revoked: Number(row.revoked),
     }));
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * The `request_ip` recorded for the device code of `userCodeHash` (the address the server
+ * attributed the device authorization request to), or undefined when there is no such code.
+ */
+export async function requestIpOf(databaseUrl: string, userCodeHash: string): Promise<string | undefined> {
+  const client = new Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ request_ip: string }>(
+      'SELECT request_ip FROM device_codes WHERE user_code_hash = $1',
+      [userCodeHash],
+    );
+    return rows[0]?.request_ip;
   } finally {
     await client.end();
   }
