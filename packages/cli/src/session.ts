@@ -1,3 +1,4 @@
+import { VERSION } from './help.js';
 import type { PublicClientApplication } from '@devicelogin/client';
 import { readConfigFile, type ConfigFile } from './config/config-file.js';
 import { configFilePath, tokenCachePath } from './config/paths.js';
@@ -56,6 +57,8 @@ export async function openSession(
     },
     system: {
       env: context.env,
+      // Named on the consent page as the device asking (the server shows the request's agent).
+      userAgent: `devicelogin/${VERSION}`,
       ...(context.fetch === undefined ? {} : { fetch: context.fetch }),
       ...context.clientSystem,
     },

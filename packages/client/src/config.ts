@@ -68,6 +68,14 @@ export interface SystemOptions {
    * Default true; false always polls.
    */
   readonly longPoll?: boolean;
+  /**
+   * Your application's product token (`my-tool/1.2`), put first in the `User-Agent` the client
+   * sends to the provider: consent pages that show the requesting device (a devicelogin
+   * server's does, against device-code phishing) then name your tool instead of Node.js.
+   * Visible ASCII and spaces, at most 100 characters. Default: none (`devicelogin-client/…`
+   * alone).
+   */
+  readonly userAgent?: string;
 }
 
 /** Token cache settings (MSAL's `cache` section). */
@@ -174,9 +182,28 @@ export function resolveConfig(config: PublicClientConfiguration): ResolvedConfig
     http: createHttpTransport({
       fetch: fetchImpl,
       requestTimeoutMs: positive(system.requestTimeoutMs, 'system.requestTimeoutMs', 30_000),
-      headers: { 'x-client-SKU': 'devicelogin.node', 'x-client-VER': CLIENT_VERSION },
+      headers: {
+        'user-agent': userAgentOf(system.userAgent),
+        'x-client-SKU': 'devicelogin.node',
+        'x-client-VER': CLIENT_VERSION,
+      },
     }),
   });
+}
+
+/**
+ * The `User-Agent` of every request to the provider: the application's product token first,
+ * then this library and the runtime (`my-tool/1.2 devicelogin-client/0.1.0 node/v20.20.2 (linux
+ * x64)`), never Node's bare default.
+ * @throws {ConfigurationError} for a product token with control or non-ASCII characters.
+ */
+function userAgentOf(product: string | undefined): string {
+  const base = `devicelogin-client/${CLIENT_VERSION} node/${process.version} (${process.platform} ${process.arch})`;
+  if (product === undefined) return base;
+  if (typeof product !== 'string' || !/^[\x20-\x7e]{1,100}$/.test(product) || product.trim() !== product) {
+    throw new ConfigurationError('system.userAgent', 'must be 1 to 100 visible ASCII characters (spaces inside)');
+  }
+  return `${product} ${base}`;
 }
 
 function checkEndpoints(endpoints: ExplicitEndpoints): ExplicitEndpoints {

@@ -74,6 +74,9 @@ describe('claims challenge round trip through the built CLI', () => {
     const [, code] = await login.waitForStderr(USER_CODE);
     await server.signInAndApprove(code!);
     expect(await login.exited, login.stderr()).toBe(EXIT.ok);
+    // The consent page and the approvals list name the CLI as the requesting device, not "node".
+    const [approval] = await server.context.store.listApprovals({ limit: 1 });
+    expect(approval?.requestUserAgent).toMatch(/^devicelogin\/0\.1\.0 devicelogin-client\/0\.1\.0 node\/v/);
 
     const before = await callApi();
     expect(before.exit, before.stderr).toBe(EXIT.ok);
