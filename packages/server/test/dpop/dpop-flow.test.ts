@@ -134,6 +134,27 @@ describe('DPoP at the token endpoint', () => {
     expect(next.body).toMatchObject({ error: 'invalid_grant' });
   });
 
+  it('a bearer refresh token refreshed with a proof is bound from then on: a thief with another key is refused', async () => {
+    const s = await start();
+    const owner = await dpopKey();
+    const thief = await dpopKey();
+    const { tokens } = await signIn(s, undefined);
+    const form = {
+      grant_type: 'refresh_token',
+      client_id: CLIENT_ID,
+      refresh_token: String(tokens.body['refresh_token']),
+    };
+    const nonce = await learnNonce(s, owner, form);
+    const bound = await tokenRequest(s, form, owner, nonce);
+    expect(bound.status).toBe(200);
+    expect(bound.body['token_type']).toBe('DPoP');
+    const next = { ...form, refresh_token: String(bound.body['refresh_token']) };
+    const stolen = await tokenRequest(s, next, thief, nonce);
+    expect(stolen.body).toMatchObject({ error: 'invalid_grant' });
+    expect((await tokenRequest(s, next)).body).toMatchObject({ error: 'invalid_grant' });
+    expect((await tokenRequest(s, next, owner, nonce)).status).toBe(200);
+  });
+
   it('nonces rotate: an old one gets use_dpop_nonce with a new nonce, and the retry succeeds', async () => {
     const s = await start();
     const key = await dpopKey();

@@ -81,7 +81,11 @@ export function refreshTokenGrant(): Grant {
           scope: previous.scope,
           createdAt: now,
           expiresAt: now + lifetimes.refreshTokenSeconds * 1000,
-          ...(previous.dpopJkt === undefined ? {} : { dpopJkt: previous.dpopJkt }),
+          // A bound token stays bound to its key; a bearer one refreshed with a proof becomes
+          // bound to that proof's key from now on (RFC 9449 §5: public clients' refresh tokens
+          // are bound), so a thief of the old bearer token cannot keep refreshing with keys of
+          // their own once the owner has used DPoP, and dpopRequired covers older sessions too.
+          ...bindingOf(previous.dpopJkt ?? dpopJkt),
         }),
         now,
       );
@@ -115,4 +119,9 @@ function narrowedScope(requested: readonly string[], granted: ReadonlySet<string
   const scopes = new Set(requested);
   if (granted.has('offline_access')) scopes.add('offline_access');
   return [...scopes].join(' ');
+}
+
+/** The `dpopJkt` field of a stored refresh token: present only when bound. */
+function bindingOf(jkt: string | undefined): { dpopJkt?: string } {
+  return jkt === undefined ? {} : { dpopJkt: jkt };
 }
