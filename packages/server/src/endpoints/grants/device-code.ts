@@ -60,8 +60,9 @@ export function deviceCodeGrant(): Grant {
     };
     const cached = fresh ? undefined : known.get(hash, now);
     if (cached !== undefined) return named(cached);
+    const generation = known.generation;
     const record = named(await context.store.findDeviceCodeByHash(hash));
-    known.remember(record, now);
+    known.remember(record, now, generation);
     return record;
   }
 

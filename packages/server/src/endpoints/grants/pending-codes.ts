@@ -36,10 +36,25 @@ export class PendingCodes {
   readonly #byHash = new Map<string, Entry>();
   readonly #hashById = new Map<string, string>();
   readonly #events: DeviceCodeEvents;
+  /** Moves on every decision heard and every "forget": a read started before may be stale. */
+  #generation = 0;
 
   constructor(events: DeviceCodeEvents) {
     this.#events = events;
-    events.watch((id) => (id === undefined ? this.clear() : this.#drop(id)));
+    events.watch((id) => {
+      this.#generation += 1;
+      if (id === undefined) this.clear();
+      else this.#drop(id);
+    });
+  }
+
+  /**
+   * Take it before reading the store and hand it to {@link remember}: a decision heard while
+   * the read was in flight (its NOTIFY may overtake the read's answer) makes the answer unsafe
+   * to remember.
+   */
+  get generation(): number {
+    return this.#generation;
   }
 
   /** The pending code with this hash if it is known and fresh, else undefined (read the store). */
@@ -53,10 +68,14 @@ export class PendingCodes {
     return entry.code;
   }
 
-  /** Remembers a code the store just said is pending (ignored while decisions may go unheard). */
-  remember(record: DeviceCodeRecord, now: number): void {
-    if (record.status !== 'pending' || !this.#events.complete) return;
+  /**
+   * Remembers a code the store just said is pending, read from `generation` on; forgets it
+   * whatever the store said. Ignored while decisions may go unheard, and when a decision was
+   * heard since `generation` (the read may predate it).
+   */
+  remember(record: DeviceCodeRecord, now: number, generation: number): void {
     this.#drop(record.id);
+    if (record.status !== 'pending' || !this.#events.complete || generation !== this.#generation) return;
     if (this.#byHash.size >= MAX_ENTRIES) {
       const oldest = this.#byHash.values().next().value;
       if (oldest !== undefined) this.#drop(oldest.code.id);
