@@ -7,6 +7,8 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { manualClock } from '@devicelogin/test-utils';
 import { buildApp, type BuiltApp } from '../../src/app.js';
+import { PendingCodes } from '../../src/endpoints/grants/pending-codes.js';
+import { InProcessDeviceCodeEvents } from '../../src/events/in-process-events.js';
 import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import type { Store } from '../../src/store/store.js';
 import { BrowserSession } from '../support/browser-session.js';
@@ -87,5 +89,37 @@ describe('pending polls from memory', () => {
     expect(reads.byHash).toBe(2);
     clock.advance(900_000 - 61_000); // the default code lifetime
     expect(await poll()).toStrictEqual({ status: 400, error: 'expired_token' });
+  });
+
+  it('a read overtaken by a decision is not remembered, and a read that finds the code decided forgets it', async () => {
+    const events = new InProcessDeviceCodeEvents((ms, signal) => manualClock().sleep(ms, signal));
+    const codes = new PendingCodes(events);
+    const record = {
+      id: 'code-1',
+      deviceCodeHash: 'hash-1',
+      userCodeHash: 'user-1',
+      clientId: CLIENT_ID,
+      tenant: 'contoso',
+      scope: 'openid',
+      createdAt: 0,
+      expiresAt: 900_000,
+      interval: 5,
+      status: 'pending' as const,
+      requestIp: '127.0.0.1',
+      requestUserAgent: 'test',
+      subject: undefined,
+      grantedScope: undefined,
+      decidedAt: undefined,
+      consumedAt: undefined,
+      grantId: undefined,
+    };
+    const before = codes.generation;
+    await events.publish('code-1'); // the approval's NOTIFY, processed while the read was in flight
+    codes.remember(record, 1_000, before);
+    expect(codes.get('hash-1', 1_000)).toBeUndefined();
+    codes.remember(record, 1_000, codes.generation);
+    expect(codes.get('hash-1', 1_000)).toMatchObject({ id: 'code-1' });
+    codes.remember({ ...record, status: 'approved' }, 2_000, codes.generation);
+    expect(codes.get('hash-1', 2_000)).toBeUndefined();
   });
 });
