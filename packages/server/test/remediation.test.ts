@@ -70,7 +70,10 @@ async function expectClaimsChallenge(s: TestServer, answer: Response, validAfter
   expect(params).toMatchObject({ realm: s.url, error: 'insufficient_claims' });
   // Exactly as Entra and Graph send it: standard base64 of the claims request.
   const claims = Buffer.from(params['claims']!, 'base64').toString('utf8');
-  expect(JSON.parse(claims)).toStrictEqual({ access_token: { nbf: { essential: true, value: String(validAfter) } } });
+  // "Issued after the valid-after second": tokens of that second are refused too.
+  expect(JSON.parse(claims)).toStrictEqual({
+    access_token: { nbf: { essential: true, value: String(validAfter + 1) } },
+  });
   expect(await answer.json()).toStrictEqual({ error: 'insufficient_claims' });
   return claims;
 }
@@ -176,7 +179,7 @@ describe('approvals revoke --code (device-code phishing remediation)', () => {
 });
 
 describe('users revoke (claims challenge, CAE)', () => {
-  it('full revocation: the API answers a claims challenge with the valid-after time; the refresh fails', async () => {
+  it('full revocation: the tokens are dead (invalid_token, every approval of the user revoked); the refresh fails', async () => {
     const s = (server = await startTestServer());
     const tokens = await signInWithCode(s);
     s.clock.advance(1_000); // the token's iat is now a second in the past
@@ -185,8 +188,11 @@ describe('users revoke (claims challenge, CAE)', () => {
     expect(result.code, result.stderr).toBe(0);
     expect(result.stderr).toContain(`Revoked the tokens of ${USER.username} (tenant contoso): 1 refresh token(s)`);
 
-    await expectClaimsChallenge(s, await me(s, tokens.access_token), validAfter);
-    await expectClaimsChallenge(s, await userinfo(s, tokens.access_token), validAfter);
+    expectInvalidToken(s, await me(s, tokens.access_token));
+    expectInvalidToken(s, await userinfo(s, tokens.access_token));
+    expect(
+      await s.context.store.accessTokenState(undefined, (await s.context.store.findUser('contoso', USER.username))!.id),
+    ).toMatchObject({ validAfter });
     expect((await refresh(s, tokens.refresh_token)).body).toMatchObject({
       error: 'invalid_grant',
       suberror: 'bad_token',
@@ -228,7 +234,7 @@ describe('users revoke (claims challenge, CAE)', () => {
     });
     expect(renewed.status).toBe(200);
     const access = String(renewed.body['access_token']);
-    expect(decodeJwt(access).iat).toBeGreaterThanOrEqual(validAfter);
+    expect(decodeJwt(access).iat).toBeGreaterThan(validAfter);
     const answer = await me(s, access);
     expect(answer.status).toBe(200);
     expect(await answer.json()).toMatchObject({ preferred_username: USER.username });
@@ -268,7 +274,7 @@ describe('users revoke (claims challenge, CAE)', () => {
     expect(params).toMatchObject({ realm: s.url, error: 'insufficient_claims' });
     expect(params['algs']).toMatch(/ES256/);
     expect(JSON.parse(Buffer.from(params['claims']!, 'base64').toString())).toStrictEqual({
-      access_token: { nbf: { essential: true, value: String(iat()) } },
+      access_token: { nbf: { essential: true, value: String(iat() + 1) } },
     });
 
     const [approval] = await s.context.store.listApprovals({ limit: 1 });
@@ -355,5 +361,24 @@ describe('approvals list', () => {
     }
     const none = await adminOnServer(s, ['approvals', 'list', '--client', 'other']);
     expect(none).toMatchObject({ code: 0, stderr: 'No approvals match.\n' });
+  });
+
+  it('a token minted in the very second of a revocation, after it, is accepted; one minted before it in that second is not', async () => {
+    const s = (server = await startTestServer());
+    const before = await signInWithCode(s); // minted at second T, before the revocation
+    expect((await adminOnServer(s, ['users', 'revoke', USER.username, '--access-only'])).code).toBe(0);
+    const challenged = await me(s, before.access_token);
+    expect(challenged.status).toBe(401);
+    // Same second T, after the revocation: the new token says it was issued at T + 1.
+    const renewed = await refresh(s, before.refresh_token);
+    expect(renewed.status).toBe(200);
+    const access = String(renewed.body['access_token']);
+    const now = Math.floor(s.clock.now() / 1000);
+    expect(decodeJwt(access).iat).toBe(now + 1);
+    expect(decodeJwt(access).nbf).toBe(now);
+    expect((await me(s, access)).status).toBe(200);
+    // A second revocation in that same second kills it too.
+    expect((await adminOnServer(s, ['users', 'revoke', USER.username, '--access-only'])).code).toBe(0);
+    expect((await me(s, access)).status).toBe(401);
   });
 });

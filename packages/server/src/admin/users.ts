@@ -264,11 +264,11 @@ export const usersRevoke = defineCommand<UsersRevokeOptions>({
     const who = `${user.username} (tenant ${user.tenant})`;
     context.out.message(
       options.accessOnly
-        ? `Access tokens of ${who} issued before ${validAfter} are refused from their next use, with a claims ` +
+        ? `Access tokens of ${who} issued so far are refused from their next use, with a claims ` +
             'challenge; its refresh tokens are kept, so clients get new access tokens without signing in again.'
         : `Revoked the tokens of ${who}: ${result.refreshTokensRevoked} refresh token(s)` +
             (result.codesCancelled > 0 ? `, ${result.codesCancelled} approved code(s) not yet redeemed` : '') +
-            `; access tokens issued before ${validAfter} are refused from their next use. ` +
+            '; access tokens issued so far are dead from their next use. ' +
             'The user must sign in again.',
     );
     context.out.result({

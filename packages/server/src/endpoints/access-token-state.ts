@@ -32,8 +32,14 @@ export async function accessTokenVerdict(context: ServerContext, claims: JWTPayl
   const subject = typeof claims.sub === 'string' ? claims.sub : '';
   const state = await context.store.accessTokenState(sid, subject);
   if (state.grantRevoked) return { kind: 'revoked' };
-  if (state.validAfter !== undefined && (claims.iat ?? 0) < state.validAfter) {
-    return { kind: 'insufficient_claims', validAfter: state.validAfter, claims: insufficientClaims(state.validAfter) };
+  // Refused up to and including the valid-after second: tokens minted after the revocation carry
+  // a later `iat` (tokens/issue.ts), so a token of the same second is never ambiguous.
+  if (state.validAfter !== undefined && (claims.iat ?? 0) <= state.validAfter) {
+    return {
+      kind: 'insufficient_claims',
+      validAfter: state.validAfter,
+      claims: insufficientClaims(state.validAfter + 1),
+    };
   }
   return { kind: 'live' };
 }

@@ -61,13 +61,19 @@ export async function issueTokens(context: ServerContext, request: TokenRequest)
   const iss = issuerOf(context, request.tenant);
   const tid = tenantId(request.user.tenant);
   const oid = request.user.id;
-  const sign = (claims: Record<string, unknown>, audience: string): Promise<string> =>
+  // After `users revoke`, tokens up to and including the user's valid-after second are refused
+  // (access-token-state.ts): a token minted in that second says it was issued in the next one,
+  // which may be up to a second (a few, after repeated revocations) ahead of the clock; it is
+  // valid from now (`nbf`) and expires as any other.
+  const { validAfter } = await store.accessTokenState(undefined, oid);
+  const accessIat = validAfter === undefined ? iat : Math.max(iat, validAfter + 1);
+  const sign = (claims: Record<string, unknown>, audience: string, issuedAt = iat): Promise<string> =>
     new SignJWT(claims)
       .setProtectedHeader({ alg: SIGNING_ALG, kid: key.kid, typ: 'JWT' })
       .setIssuer(iss)
       .setAudience(audience)
       .setSubject(oid)
-      .setIssuedAt(iat)
+      .setIssuedAt(issuedAt)
       .setNotBefore(iat)
       .setExpirationTime(iat + ttl)
       .sign(key.privateKey);
@@ -93,6 +99,7 @@ export async function issueTokens(context: ServerContext, request: TokenRequest)
         ...(request.dpopJkt === undefined ? {} : { cnf: { jkt: request.dpopJkt } }),
       },
       config.apiAudience,
+      accessIat,
     ),
   };
   if (scopes.includes('openid')) {

@@ -192,7 +192,7 @@ describe('users revoke', () => {
     expect(full.code, full.stderr).toBe(0);
     expect(full.stderr).toBe(
       'Revoked the tokens of ada@contoso.example (tenant contoso): 1 refresh token(s); access tokens issued ' +
-        'before 2026-01-01T00:00:01.000Z are refused from their next use. The user must sign in again.\n',
+        'so far are dead from their next use. The user must sign in again.\n',
     );
     expect(await store.findRefreshToken(token.tokenHash)).toMatchObject({ revokedAt: fixture.clock.now() });
   });

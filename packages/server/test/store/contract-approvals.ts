@@ -246,7 +246,7 @@ export function approvalContract(fixture: CurrentFixture): void {
       await rotated(store, other.token.tokenHash, T0 + 4_000);
     });
 
-    it('revokeUserTokens access only: valid-after in epoch seconds (floor, never back), refresh tokens live', async () => {
+    it('revokeUserTokens access only: valid-after in epoch seconds (floor; each revocation moves it on by at least 1 s), refresh tokens live', async () => {
       const { store } = fixture();
       const { grantId, token } = await redeemed(store, 'user-1');
       const at = T0 + 10_999;
@@ -271,9 +271,11 @@ export function approvalContract(fixture: CurrentFixture): void {
       expect(await store.findRefreshToken(token.tokenHash)).toMatchObject({ revokedAt: undefined });
       await rotated(store, token.tokenHash, at + 1);
 
-      // An earlier time keeps the later one; a later one moves it on.
+      // A revocation in the same second (or with an earlier time) moves it on by one second: a
+      // token minted in that second after the first revocation (issued at valid-after + 1) dies
+      // with the second one. A later time moves it to that time.
       expect(await store.revokeUserTokens('user-1', T0, { refresh: false })).toMatchObject({
-        validAfter: Math.floor(at / 1000),
+        validAfter: Math.floor(at / 1000) + 1,
       });
       expect(await store.revokeUserTokens('user-1', at + 5_000, { refresh: false })).toMatchObject({
         validAfter: Math.floor((at + 5_000) / 1000),
@@ -283,7 +285,7 @@ export function approvalContract(fixture: CurrentFixture): void {
       });
     });
 
-    it('revokeUserTokens with refresh: every refresh token of the user and its unredeemed approvals revoked', async () => {
+    it('revokeUserTokens with refresh: every refresh token and every approval of the user revoked', async () => {
       const { store } = fixture();
       const first = await redeemed(store, 'user-1');
       const second = await redeemed(store, 'user-1');
@@ -302,8 +304,10 @@ export function approvalContract(fixture: CurrentFixture): void {
       }
       expect(await store.consumeDeviceCode(pending.id, randomUUID(), T0 + 6_000)).toBeUndefined();
       expect(await store.findApproval(pending.id)).toMatchObject({ revokedAt: T0 + 5_000 });
-      // Redeemed approvals stay as they were: their access tokens meet the valid-after check.
-      expect(await store.findApproval(first.code.id)).toMatchObject({ revokedAt: undefined });
+      // Redeemed approvals too: tokens minted while the revocation ran (a redemption or refresh in
+      // flight, after the valid-after time was read) die by their grant.
+      expect(await store.findApproval(first.code.id)).toMatchObject({ revokedAt: T0 + 5_000 });
+      expect(await store.accessTokenState(first.grantId, 'user-1')).toMatchObject({ grantRevoked: true });
       expect(await store.findRefreshToken(otherUser.token.tokenHash)).toMatchObject({ revokedAt: undefined });
       expect(await store.consumeDeviceCode(otherPending.id, randomUUID(), T0 + 6_000)).toBeDefined();
       expect(await store.accessTokenState(undefined, 'user-2')).toMatchObject({ validAfter: undefined });

@@ -15,7 +15,7 @@ import { CliError, UsageError } from '../../errors.js';
 import { EXIT, type ExitCode } from '../../exit-codes.js';
 import { openSession, type Session } from '../../session.js';
 import { acquireToken } from '../token/acquire.js';
-import { claimsChallenge } from './challenge.js';
+import { claimsChallenge, invalidTokenChallenge } from './challenge.js';
 import { defaultContentType, parseHeader, readData, resolveApiUrl, type ApiRequest } from './request.js';
 
 /** Options of `devicelogin api`. */
@@ -36,7 +36,9 @@ path is resolved against the authority's origin. A DPoP-bound token (login --dpo
 "Authorization: DPoP …" with a "DPoP" proof for this method and URL; when the API demands a
 DPoP nonce (401, error="use_dpop_nonce"), the request is sent once more with it. When the API
 answers 401 with a claims challenge (Continuous Access Evaluation, Bearer or DPoP), the token is
-renewed with those claims and the request is sent once more. Tokens go only to https URLs, or
+renewed with those claims and the request is sent once more; when it answers 401
+error="invalid_token" to a cached token (revoked at the server), the token is renewed and the
+request sent once more, and a revoked session ends in exit 4 (sign-in needed). Tokens go only to https URLs, or
 plain http on 127.0.0.1/localhost.
 
 ${TARGET_HELP}
@@ -133,6 +135,17 @@ export const apiCommand: Command<ApiOptions> = {
         'The API asked for new claims (claims challenge); renewing the token and retrying once.\n',
       );
       token = await acquireToken(context, session, { ...acquire, claims });
+      response = await send(context, session, url, options.request, body, token);
+    } else if (
+      response.status === 401 &&
+      token.fromCache &&
+      invalidTokenChallenge(response.headers.get('www-authenticate'))
+    ) {
+      // A cached token refused before its expiry (revoked at the server, say): a fresh one may
+      // be had silently; if the session is revoked too, this says a sign-in is needed (exit 4).
+      await response.body?.cancel();
+      context.io.stderr.write('The API refused the cached token (invalid_token); renewing it and retrying once.\n');
+      token = await acquireToken(context, session, { ...acquire, forceRefresh: true });
       response = await send(context, session, url, options.request, body, token);
     }
     const text = await response.text();

@@ -24,3 +24,15 @@ export function claimsChallenge(header: string | null): string | undefined {
   }
   return undefined;
 }
+
+/**
+ * Whether a `401` says the token itself is no good (`error="invalid_token"` in a Bearer or DPoP
+ * challenge): revoked at the server (a devicelogin server's `approvals revoke` / `users revoke`),
+ * or otherwise refused before its expiry.
+ */
+export function invalidTokenChallenge(header: string | null): boolean {
+  return parseWwwAuthenticate(header).some(
+    (challenge) =>
+      SCHEMES.has(challenge.scheme.toLowerCase()) && challenge.parameters.get('error')?.toLowerCase() === 'invalid_token',
+  );
+}

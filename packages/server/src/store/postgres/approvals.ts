@@ -106,7 +106,7 @@ export class PgApprovals {
       const [stored] = await tx.rows<{ valid_after: number }>(
         `INSERT INTO user_token_revocations (subject, valid_after, updated_at) VALUES ($1, $2, $3)
         ON CONFLICT (subject) DO UPDATE
-          SET valid_after = GREATEST(user_token_revocations.valid_after, EXCLUDED.valid_after),
+          SET valid_after = GREATEST(user_token_revocations.valid_after + 1, EXCLUDED.valid_after),
             updated_at = EXCLUDED.updated_at
         RETURNING valid_after`,
         [subject, Math.floor(at / 1000), at],
@@ -124,6 +124,9 @@ export class PgApprovals {
           at,
         ]);
       }
+      // Every approval of the user: tokens minted while this ran (a redemption or refresh in
+      // flight) die by their `sid`, and their refresh tokens never rotate.
+      await tx.run('UPDATE approvals SET revoked_at = $2 WHERE subject = $1 AND revoked_at IS NULL', [subject, at]);
       return { validAfter, refreshTokensRevoked, codesCancelled: cancelled.length };
     });
   }

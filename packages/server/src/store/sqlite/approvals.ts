@@ -68,11 +68,14 @@ export class SqliteApprovals {
       return { approval, newlyRevoked, refreshTokensRevoked, codeCancelled };
     });
 
-    // Revocation of a user's tokens: the valid-after time (never moved back), and with `refresh`
-    // every refresh token and every approved code not redeemed yet.
+    // Revocation of a user's tokens: the valid-after time (moves forward at every revocation, by
+    // at least one second: tokens are refused up to and including it, so a token minted in the
+    // second of an earlier revocation dies with the next one), and with `refresh` every refresh
+    // token, every approved code not redeemed yet, and every approval of the user (so tokens
+    // minted while this ran — a redemption or refresh in flight — die by their `sid`).
     const setValidAfter = db.prepare<Params, { valid_after: number }>(`
       INSERT INTO user_token_revocations (subject, valid_after, updated_at) VALUES (@subject, @validAfter, @at)
-      ON CONFLICT (subject) DO UPDATE SET valid_after = max(valid_after, excluded.valid_after),
+      ON CONFLICT (subject) DO UPDATE SET valid_after = max(valid_after + 1, excluded.valid_after),
         updated_at = excluded.updated_at
       RETURNING valid_after`);
     const revokeSubject = db.prepare<Params>(
@@ -81,12 +84,16 @@ export class SqliteApprovals {
     const cancelCodes = db.prepare<Params, { id: string }>(
       "UPDATE device_codes SET status = 'denied' WHERE subject = @subject AND status = 'approved' RETURNING id",
     );
+    const revokeApprovalsOf = db.prepare<Params>(
+      'UPDATE approvals SET revoked_at = @at WHERE subject = @subject AND revoked_at IS NULL',
+    );
     this.#revokeUser = db.transaction((subject: string, at: number, refresh: boolean): UserTokensRevocation => {
       const { valid_after: validAfter } = setValidAfter.get({ subject, validAfter: Math.floor(at / 1000), at })!;
       if (!refresh) return { validAfter, refreshTokensRevoked: 0, codesCancelled: 0 };
       const refreshTokensRevoked = revokeSubject.run({ subject, at }).changes;
       const cancelled = cancelCodes.all({ subject });
       for (const { id } of cancelled) markRevoked.run({ id, at });
+      revokeApprovalsOf.run({ subject, at });
       return { validAfter, refreshTokensRevoked, codesCancelled: cancelled.length };
     });
   }
