@@ -11,6 +11,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { createServer } from 'node:net';
 import { buildApp } from '@devicelogin/server';
 import { EXIT, main, processContext } from '@devicelogin/cli';
 
@@ -36,6 +37,22 @@ const target = [
   '--scopes',
   'openid profile offline_access api://demo/read',
 ];
+
+// The port first: building the app writes the demo user (and a new password) to the database,
+// which must not happen when another demo already serves it.
+try {
+  await new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(port, '127.0.0.1', () => probe.close(resolve));
+  });
+} catch (error) {
+  process.stderr.write(
+    `devicelogin demo: cannot listen on 127.0.0.1:${port} (${error.code ?? error.message}). ` +
+      'Is another npm start running? Stop it, or choose another port: PORT=3001 npm start\n',
+  );
+  process.exit(1);
+}
 
 const { app } = await buildApp({
   config: {
@@ -82,7 +99,13 @@ try {
   }
   if (exitCode === EXIT.ok) {
     out.write(`\n$ devicelogin api /api/me\n`);
-    const api = await devicelogin(['api', '/api/me'], { capture: true });
+    let api = await devicelogin(['api', '/api/me'], { capture: true });
+    if (api.code === EXIT.interactionRequired && !context.signal.aborted) {
+      // The cached session was revoked or has expired: sign in again, as a user would.
+      out.write(`\n$ devicelogin login ${target.map((a) => (a.includes(' ') ? `'${a}'` : a)).join(' ')}\n`);
+      const login = await devicelogin(['login']);
+      api = login.code === EXIT.ok ? await devicelogin(['api', '/api/me'], { capture: true }) : login;
+    }
     exitCode = api.code;
     try {
       process.stdout.write(`${JSON.stringify(JSON.parse(api.stdout), null, 2)}\n`);

@@ -49,7 +49,7 @@ export const TARGET_HELP = `Which app (flags override DEVICELOGIN_* variables, w
   -p, --profile NAME      a profile from the config file (devicelogin config list)
       --authority URL     the authority or issuer URL
       --client-id ID      the app (client) id registered at the provider
-      --provider NAME     entra, github, google, auth0, okta, keycloak, generic (else inferred from the URL)
+      --provider NAME     entra, entra-v1, adfs, github, google, auth0, okta, keycloak, generic (else inferred)
       --scopes "A B"      scopes to request (space- or comma-separated)
       --tenant T          Entra tenant (id or domain): https://login.microsoftonline.com/T`;
 

@@ -68,6 +68,14 @@ function fromClientError(error: ClientError): Failure {
     case 'flow_not_enabled':
       return fail(EXIT.error, error.message, error.hint);
     case 'server_error':
+      // A client whose policy requires DPoP (RFC 9449) refuses tokens to requests without a proof.
+      if (error.server?.error === 'invalid_dpop_proof' && error.hint === undefined) {
+        return fail(
+          EXIT.error,
+          error.message,
+          'This application requires DPoP: add --dpop (or: devicelogin config set --profile P dpop true).',
+        );
+      }
       return fail(EXIT.error, error.message, error.hint);
     case 'network_error':
     case 'request_timeout':

@@ -47,6 +47,25 @@ describe('the error boundary', () => {
     expect(describeFailure(new client.KeyringUnavailableError(new Error('x'))).hint).toMatch(/Secret Service/);
   });
 
+  it('a server refusing a request without a DPoP proof gets the --dpop hint', () => {
+    const refused = new client.ServerError(
+      'The server answered invalid_dpop_proof: This application must send a DPoP proof.',
+      {
+        status: 400,
+        response: oauth('invalid_dpop_proof') as never,
+      },
+    );
+    expect(describeFailure(refused)).toMatchObject({
+      exitCode: EXIT.error,
+      hint: expect.stringContaining('--dpop') as unknown,
+    });
+    const other = new client.ServerError('The server answered invalid_request', {
+      status: 400,
+      response: oauth('invalid_request') as never,
+    });
+    expect(describeFailure(other).hint ?? '').not.toContain('--dpop');
+  });
+
   it('Ctrl+C wins over whatever error the abort caused', () => {
     const controller = new AbortController();
     controller.abort();

@@ -153,7 +153,7 @@ export function resolveTarget(flags: TargetFlags, env: Env, config: ConfigFile):
   const loginCommand =
     profileName !== undefined && flags.authority === undefined && flags.clientId === undefined
       ? `devicelogin login --profile ${profileName}`
-      : `devicelogin login${flags.authority === undefined ? '' : ` --authority ${flags.authority}`}${flags.clientId === undefined ? '' : ` --client-id ${flags.clientId}`}${flags.provider === undefined ? '' : ` --provider ${flags.provider}`}${flags.dpop === true ? ' --dpop' : ''}`;
+      : `devicelogin login${flags.authority === undefined ? '' : ` --authority ${flags.authority}`}${flags.clientId === undefined ? '' : ` --client-id ${flags.clientId}`}${flags.provider === undefined ? '' : ` --provider ${flags.provider}`}${flags.scopes === undefined ? '' : ` --scopes "${flags.scopes}"`}${flags.dpop === true ? ' --dpop' : ''}`;
   return {
     profileName,
     authority,

@@ -1,3 +1,4 @@
+import { stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { tempDir } from '@devicelogin/test-utils';
@@ -53,6 +54,25 @@ describe('SQLite store: file and schema', () => {
     toDispose.push(() => Promise.resolve(void db.close()));
     return db;
   }
+
+  it('creates a new database file, and its WAL and shared-memory files, readable by the owner only', async () => {
+    const path = await newFile();
+    const previous = process.umask(0o022);
+    try {
+      const store = open(path);
+      await store.createDeviceCode(newDeviceCode()); // a write: the WAL and -shm files exist now
+      for (const file of [path, `${path}-wal`, `${path}-shm`]) expect((await stat(file)).mode & 0o777).toBe(0o600);
+    } finally {
+      process.umask(previous);
+    }
+  });
+
+  it('leaves the permissions of an existing database file as they are', async () => {
+    const path = await newFile();
+    await writeFile(path, '', { mode: 0o640 });
+    open(path);
+    expect((await stat(path)).mode & 0o777).toBe(0o640);
+  });
 
   it('applies the migrations once: reopening runs none and keeps the data', async () => {
     const path = await newFile();

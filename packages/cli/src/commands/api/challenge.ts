@@ -33,6 +33,7 @@ export function claimsChallenge(header: string | null): string | undefined {
 export function invalidTokenChallenge(header: string | null): boolean {
   return parseWwwAuthenticate(header).some(
     (challenge) =>
-      SCHEMES.has(challenge.scheme.toLowerCase()) && challenge.parameters.get('error')?.toLowerCase() === 'invalid_token',
+      SCHEMES.has(challenge.scheme.toLowerCase()) &&
+      challenge.parameters.get('error')?.toLowerCase() === 'invalid_token',
   );
 }

@@ -40,7 +40,7 @@ ${DPOP_HELP}
 
 Examples:
   devicelogin login --provider entra --tenant contoso.com --client-id 00000000-0000-0000-0000-000000000000
-  devicelogin login --authority http://127.0.0.1:3000/contoso --client-id devicelogin-demo
+  devicelogin login --authority http://127.0.0.1:3000/contoso --client-id devicelogin-demo --scopes "openid profile offline_access api://demo/read"
   devicelogin login --profile work --scopes "User.Read Mail.Read"
   devicelogin login --authority https://id.example.com --client-id cli --dpop
   devicelogin login --json | my-wrapper

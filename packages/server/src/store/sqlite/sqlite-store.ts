@@ -9,6 +9,7 @@
  * stores on one file — in one process or many — see each code consumed and each token rotated
  * exactly once.
  */
+import { closeSync, openSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import type { Clock } from '@devicelogin/protocol';
 import type { Store } from '../store.js';
@@ -54,6 +55,7 @@ function run<T>(work: () => T): Promise<T> {
  */
 export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
   const busyTimeoutMs = options.busyTimeoutMs ?? 5000;
+  createPrivately(options.path);
   const db = new Database(options.path, { timeout: busyTimeoutMs });
   let migrationsApplied: readonly number[];
   let parts: {
@@ -153,4 +155,19 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
         if (db.open) db.close();
       }),
   };
+}
+
+/**
+ * Creates a missing database file readable by its owner only (0600, whatever the umask): it
+ * holds the signing keys' private parts, hashed codes and tokens, and TOTP secrets. SQLite gives
+ * its `-wal` and `-shm` files the database file's permissions. An existing file is left as it is
+ * (docs/server.md, "Store"). Not for `:memory:` or SQLite URIs.
+ */
+function createPrivately(path: string): void {
+  if (path === ':memory:' || path === '' || path.startsWith('file:')) return;
+  try {
+    closeSync(openSync(path, 'wx', 0o600));
+  } catch {
+    // Exists already (kept as it is), or cannot be created: SQLite's own open reports that.
+  }
 }
