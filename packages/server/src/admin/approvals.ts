@@ -129,7 +129,11 @@ async function usernamesOf(
 }
 
 /** `IP (user agent)`, the user agent cut to keep the table readable (`--json` has it whole). */
-function origin(ip: string, userAgent: string): string {
+function origin(ip: string, rawUserAgent: string): string {
+  // The requesting device chose its User-Agent: no control characters (C0, DEL, C1 — an 8-bit
+  // CSI could drive the admin's terminal) reach the table.
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point
+  const userAgent = rawUserAgent.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
   if (userAgent === '') return ip;
   return `${ip} (${userAgent.length > 40 ? `${userAgent.slice(0, 39)}…` : userAgent})`;
 }

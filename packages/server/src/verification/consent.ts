@@ -66,7 +66,7 @@ export function registerConsent(scope: FastifyInstance, deps: VerificationDeps):
         ? await store.approveDeviceCode(record.id, user.id, record.scope, now, {
             // The approval record keeps where it was approved from (docs/security.md).
             ip: request.ip,
-            userAgent: request.headers['user-agent'] ?? '',
+            userAgent: (request.headers['user-agent'] ?? '').slice(0, 512),
           })
         : await store.denyDeviceCode(record.id, now);
     if (!decided) return codeGone(deps, request, reply, await sessionRecord(deps, session), now);

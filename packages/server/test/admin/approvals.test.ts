@@ -99,6 +99,20 @@ describe('approvals list', () => {
     ]);
   });
 
+  it('the table shows no control characters of a user agent (the requesting device chose it)', async () => {
+    const store = fixture.open();
+    const ada = await addUser(store, 'contoso', 'ada@contoso.example');
+    await approve(store, ada, 'BCDF-GHJK', '192.0.2.10', {
+      ip: '192.0.2.10',
+      userAgent: 'evil\u009b2J\u001b[31mred\u0007',
+    });
+    const table = await fixture.run(['approvals', 'list']);
+    expect(table.code, table.stderr).toBe(0);
+    // eslint-disable-next-line no-control-regex -- what must not be printed
+    expect(table.stdout).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
+    expect(table.stdout).toContain('evil?2J?[31mred?');
+  });
+
   it('filters: --since (a duration or an ISO time), --user (any case, with --tenant when ambiguous), --client', async () => {
     const store = fixture.open();
     const ada = await addUser(store, 'contoso', 'ada@contoso.example');
