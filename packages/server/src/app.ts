@@ -25,6 +25,7 @@ import { STORE_RETRY_AFTER_SECONDS, StoreUnavailableError } from './store/errors
 import { openConfiguredStore } from './store/open.js';
 import type { Store } from './store/store.js';
 import { SigningKeys } from './tokens/signing-keys.js';
+import type { VerificationLimits } from './verification/limits.js';
 import { registerVerification } from './verification/register.js';
 
 /** What {@link buildApp} takes. */
@@ -54,6 +55,11 @@ export interface BuildOptions {
    * `ensureLocalCertificates`. Default: plain http.
    */
   readonly https?: { readonly key: string; readonly cert: string };
+  /**
+   * The guessing budgets of the verification pages (verification/limits.ts). Default: the
+   * defaults there, until the server configuration exposes them; tests pass small ones.
+   */
+  readonly verificationLimits?: VerificationLimits;
 }
 
 /** The built application, not listening yet. */
@@ -166,7 +172,7 @@ export async function buildApp(options: BuildOptions): Promise<BuiltApp> {
   registerIntrospection(app, context);
   registerApiMe(app, context);
   registerUserinfo(app, context);
-  registerVerification(app, context);
+  registerVerification(app, context, options.verificationLimits);
   registerHealth(app, context);
   registerMetrics(app, context.metrics, config.metricsToken);
   app.addHook('onResponse', (request, reply, done) => {

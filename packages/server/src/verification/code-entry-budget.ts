@@ -1,15 +1,18 @@
 import type { Store } from '../store/store.js';
 import { ipPrefix } from './ip-prefix.js';
-import { recordFailure, retryAfterLimit, windowEnd, type Counter, type VerificationLimits } from './limits.js';
+import { countAttempt, recordSuccess, windowEnd, type Counter, type VerificationLimits } from './limits.js';
 
-/** A request's standing against the code-entry budgets. */
+/** A request's standing against the code-entry budgets; its attempt is already counted. */
 export interface CodeEntryCheck {
   /** Set when the request must not be evaluated: when to try again (epoch ms). */
   readonly retryAt: number | undefined;
   /** Whether the global budget was spent when checked (metrics, logs). */
   readonly underAttack: boolean;
-  /** Counts one wrong code against every budget this request is charged to. */
-  recordFailure(now: number): Promise<void>;
+  /**
+   * The code was right (it binds the session, or pre-fills the form): gives this attempt back to
+   * every budget that let it through. A wrong code needs nothing: the attempt is the failure.
+   */
+  recordSuccess(): Promise<void>;
 }
 
 /**
@@ -24,6 +27,29 @@ export interface CodeEntryCheck {
  * end. So an attacker gets at most `codeEntryGlobal + codeEntryUnderAttack` guesses per window,
  * one per clean network after the first, and must bring more than `codeEntryUnderAttack` fresh
  * networks (not addresses) to lock out users from networks that did nothing wrong.
+ *
+ * Attempt first (limits.ts, `countAttempt`): checking counters and writing the failure after the
+ * lookup let a burst of concurrent guesses all pass the check (1,000 from one address evaluated
+ * against a budget of 10, on PostgreSQL). Now each budget's decision rests on the number its own
+ * atomic increment returned, before the code is looked up:
+ *
+ * 1. Per IP: an attempt; refused when attempts − successes exceeds the budget, and then nothing
+ *    else is charged (a blocked address cannot spend its network's or everyone's budget).
+ * 2. Per network: the same; refused, the global budget is not charged.
+ * 3. Global: the same; within it, the code is evaluated.
+ * 4. Global spent ("under attack"): the request goes on only if the network attempt counted in 2
+ *    was the network's only one that is not a success (no failure in the window and no other
+ *    attempt in flight: concurrent requests of a clean network get one try between them), and
+ *    then only within the under-attack budget (an attempt against it, as in 1).
+ *
+ * A right code then counts a success against the budgets that let it through: per IP, per network,
+ * and global (3) or under attack (4). One let through by the under-attack budget gives nothing
+ * back to the global one, which refused it: only successes of requests a budget let through may
+ * be subtracted from its attempts, or concurrent successes could make room for failures beyond
+ * its `max` (the argument in `countAttempt`). So failures evaluated per window stay within
+ * `codeEntryGlobal + codeEntryUnderAttack` whatever the interleaving, and within the per-IP and
+ * per-network budgets for each address and network. Refused attempts stay counted against the
+ * budget that refused them (it was spent already, so this changes no answer in the window).
  */
 export async function checkCodeEntry(
   store: Store,
@@ -31,22 +57,29 @@ export async function checkCodeEntry(
   ip: string,
   now: number,
 ): Promise<CodeEntryCheck> {
+  const address: Counter = { key: `verify:code:ip:${ip}`, ...limits.codeEntryPerIp };
   const prefix: Counter = { key: `verify:code:prefix:${ipPrefix(ip)}`, ...limits.codeEntryPerPrefix };
-  const own: Counter[] = [{ key: `verify:code:ip:${ip}`, ...limits.codeEntryPerIp }, prefix];
   const global: Counter = { key: 'verify:code:global', ...limits.codeEntryGlobal };
   const underAttackBudget: Counter = { key: 'verify:code:under-attack', ...limits.codeEntryUnderAttack };
-  const charged = [...own, global];
-  const result = (retryAt: number | undefined, underAttack: boolean): CodeEntryCheck => ({
-    retryAt,
+  const refused = (counter: Pick<Counter, 'windowMs'>, underAttack: boolean): CodeEntryCheck => ({
+    retryAt: windowEnd(now, counter.windowMs),
     underAttack,
-    recordFailure: (at) => recordFailure(store, underAttack ? [...charged, underAttackBudget] : charged, at),
+    recordSuccess: () => Promise.resolve(),
   });
-  const ownRetryAt = await retryAfterLimit(store, own, now);
-  if (ownRetryAt !== undefined) return result(ownRetryAt, false);
-  if ((await store.count(global.key, global.windowMs, now)) < global.max) return result(undefined, false);
-  // Under attack: only networks with no failure in this window, while the second budget lasts.
-  const refusedUntil = windowEnd(now, global.windowMs);
-  if ((await store.count(prefix.key, prefix.windowMs, now)) > 0) return result(refusedUntil, true);
-  const attackRetryAt = await retryAfterLimit(store, [underAttackBudget], now);
-  return result(attackRetryAt, true);
+  const allowed = (budgets: readonly Counter[], underAttack: boolean): CodeEntryCheck => ({
+    retryAt: undefined,
+    underAttack,
+    recordSuccess: () => recordSuccess(store, budgets, now),
+  });
+  if ((await countAttempt(store, address, now)) > address.max) return refused(address, false);
+  // The network's attempts not given back by a success, this one included.
+  const networkOutstanding = await countAttempt(store, prefix, now);
+  if (networkOutstanding > prefix.max) return refused(prefix, false);
+  if ((await countAttempt(store, global, now)) <= global.max) return allowed([address, prefix, global], false);
+  // Under attack: only a network with no attempt out but this one, while the second budget lasts.
+  if (networkOutstanding > 1) return refused(global, true);
+  if ((await countAttempt(store, underAttackBudget, now)) > underAttackBudget.max) {
+    return refused(underAttackBudget, true);
+  }
+  return allowed([address, prefix, underAttackBudget], true);
 }

@@ -19,9 +19,11 @@ import {
 
 /**
  * `GET /device` shows the code form (a `?user_code=` deep link pre-fills it but the user still
- * confirms with Next); `POST /device` checks the guessing budgets, looks the code up by hash and,
- * if it is pending, binds the session to it and goes on to sign-in. Unknown, expired, used,
- * denied and malformed codes all get the same page and each counts as a failure.
+ * confirms with Next); `POST /device` counts the attempt against the guessing budgets (refused
+ * over budget, before anything is looked up: code-entry-budget.ts), looks the code up by hash
+ * and, if it is pending, counts the success, binds the session to it and goes on to sign-in.
+ * Unknown, expired, used, denied and malformed codes all get the same page and each counts as a
+ * failure (its attempt, not given back).
  */
 export function registerCodeEntry(scope: FastifyInstance, deps: VerificationDeps): void {
   scope.get(PATHS.codeEntry, async (request, reply) => {
@@ -53,11 +55,12 @@ export function registerCodeEntry(scope: FastifyInstance, deps: VerificationDeps
       ? await store.findDeviceCodeByUserCode(userCodeHash(code))
       : undefined;
     if (record === undefined || !isPending(record, now)) {
-      await budget.recordFailure(now);
+      // Nothing more to count: the attempt counted by checkCodeEntry is the failure.
       // The session (and so the CSRF token) is kept: the page is the same for every failure.
       const session = deps.sessions.read(request, now);
       return sendPage(reply, 400, codeEntryPage({ csrf: session ? deps.csrf.token(session) : '', invalid: true }));
     }
+    await budget.recordSuccess();
     startSession(
       deps,
       request,

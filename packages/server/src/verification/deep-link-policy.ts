@@ -8,7 +8,9 @@
  * not pre-fill (unknown, expired, used, denied, or its client refuses deep links — all alike)
  * counts as one code-entry failure, exactly as the same code typed into the form would; with the
  * budget spent, nothing is looked up and nothing pre-filled. A code that does pre-fill tells no
- * more than submitting it would (the form then moves on to sign-in).
+ * more than submitting it would (the form then moves on to sign-in), and counts as a success.
+ * The check is the form's (`checkCodeEntry`): the attempt is counted, atomically, before the
+ * lookup, so concurrent deep links cannot all pass it before a failure is written.
  */
 import { userCodeHash } from '../crypto.js';
 import { checkCodeEntry } from './code-entry-budget.js';
@@ -33,7 +35,7 @@ export async function prefillAllowed(
   if (budget.retryAt !== undefined) return undefined;
   const record = await store.findDeviceCodeByUserCode(userCodeHash(linked));
   const client = record === undefined || !isPending(record, now) ? undefined : await store.findClient(record.clientId);
-  if (client?.deepLinkEnabled === true) return linked;
-  await budget.recordFailure(now);
-  return undefined;
+  if (client?.deepLinkEnabled !== true) return undefined; // the attempt counted is the failure
+  await budget.recordSuccess();
+  return linked;
 }

@@ -14,7 +14,11 @@ export interface CodeBudget {
 /**
  * Guessing limits of the verification pages (PROTOCOL-NOTES §E), counted in the shared store so
  * every instance sees one budget. Only failures count (malformed input included); a success never
- * resets a budget. The server configuration will expose these; until then they are set here.
+ * resets a budget. Each request counts as an attempt before anything is looked up, atomically,
+ * and is refused when the attempts minus the successes exceed `max` ({@link countAttempt}): a
+ * check made apart from the count would let a burst of concurrent requests all pass before any
+ * failure is written (several instances on PostgreSQL). The server configuration will expose
+ * these; until then they are set here.
  */
 export interface VerificationLimits {
   /** Wrong, expired, used or malformed codes from one IP. */
@@ -69,27 +73,70 @@ export function windowEnd(at: number, windowMs: number): number {
   return Math.floor(at / windowMs) * windowMs + windowMs;
 }
 
-/**
- * The time the caller may try again if any counter has used up its budget, else undefined.
- * Reads only: checking does not count.
- */
-export async function retryAfterLimit(
-  store: Store,
-  counters: readonly Counter[],
-  now: number,
-): Promise<number | undefined> {
-  let retryAt: number | undefined;
-  for (const counter of counters) {
-    if ((await store.count(counter.key, counter.windowMs, now)) >= counter.max) {
-      retryAt = Math.max(retryAt ?? 0, windowEnd(now, counter.windowMs));
-    }
-  }
-  return retryAt;
+/** The store counter of a budget's attempts: every request charged to it, counted first. */
+export function attemptsKey(counter: Pick<Counter, 'key'>): string {
+  return `${counter.key}:attempts`;
 }
 
-/** Counts one failure against every counter. */
-export async function recordFailure(store: Store, counters: readonly Counter[], now: number): Promise<void> {
-  for (const counter of counters) await store.hit(counter.key, counter.windowMs, now);
+/** The store counter of a budget's successes: attempts that turned out right. */
+export function successesKey(counter: Pick<Counter, 'key'>): string {
+  return `${counter.key}:ok`;
+}
+
+/**
+ * Counts one attempt against `counter` before anything is looked at, and returns the budget's
+ * failures with this attempt among them: the new attempt count (one atomic `store.hit`) minus
+ * the successes counted so far. The caller goes on when the result is at most `counter.max`.
+ *
+ * Why concurrent requests cannot overspend it (on PostgreSQL, from several instances): each
+ * attempt gets its own number n from the atomic increment, and only a request the budget let
+ * through ever counts a success (`recordSuccess`, in the attempt's window: the same `now`). Take
+ * the r requests the budget let through in a window and, among them, the one with the highest
+ * number n: n ≥ r, and the successes it read are at most the s successes there are in all, so
+ * r − s ≤ n − (successes read) ≤ max. The r − s are the attempts it let through that were not
+ * right (failures, and requests refused further on): never more than `max`, whatever the
+ * interleaving. A success gives back exactly its own attempt, never more (a refused attempt is
+ * not given back: that would be a success nobody was let through for, and the bound would fail),
+ * so successes never reset a budget; attempts in flight count as failures until they succeed.
+ */
+export async function countAttempt(store: Store, counter: Counter, now: number): Promise<number> {
+  const [attempts, successes] = await Promise.all([
+    store.hit(attemptsKey(counter), counter.windowMs, now),
+    store.count(successesKey(counter), counter.windowMs, now),
+  ]);
+  return attempts - successes;
+}
+
+/**
+ * Gives their attempt back to `counters` (the budgets that let a right attempt through), in the
+ * window of `now`: the time the attempts were counted at, so each success meets its own attempt.
+ */
+export async function recordSuccess(store: Store, counters: readonly Counter[], now: number): Promise<void> {
+  for (const counter of counters) await store.hit(successesKey(counter), counter.windowMs, now);
+}
+
+/** A request's standing against a chain of budgets (attempt first, limits.ts). */
+export interface Attempt {
+  /** Set when a budget refused the request (evaluate nothing): when to try again (epoch ms). */
+  readonly retryAt: number | undefined;
+  /** The attempt was right: gives it back to every budget that let it through. */
+  succeeded(): Promise<void>;
+}
+
+/**
+ * Counts one attempt against each of `counters`, in order, with {@link countAttempt}; the first
+ * that refuses stops the chain, so the budgets after it are not charged (a blocked address cannot
+ * spend a shared budget). A failure needs nothing more: the attempt is the failure.
+ */
+export async function countAttempts(store: Store, counters: readonly Counter[], now: number): Promise<Attempt> {
+  const passed: Counter[] = [];
+  for (const counter of counters) {
+    if ((await countAttempt(store, counter, now)) > counter.max) {
+      return { retryAt: windowEnd(now, counter.windowMs), succeeded: () => Promise.resolve() };
+    }
+    passed.push(counter);
+  }
+  return { retryAt: undefined, succeeded: () => recordSuccess(store, passed, now) };
 }
 
 /** The store counter of a device code's failed sign-ins (the record id: no code, not even hashed). */

@@ -8,7 +8,7 @@ import { showEnrolment } from './mfa-enrol.js';
 import { mfaStep, secondFactorPassed } from './mfa-step.js';
 import { PATHS } from './paths.js';
 import { formField, sendPage, type VerificationDeps } from './shared.js';
-import { chargeSignInFailure, rateLimited, signInCounters } from './sign-in-budget.js';
+import { chargeSignInFailure, countSignInAttempt, signInCounters } from './sign-in-budget.js';
 
 const MAX_RECOVERY_CODE = 64;
 
@@ -16,10 +16,11 @@ const MAX_RECOVERY_CODE = 64;
 type Method = 'totp' | 'recovery';
 
 /**
- * One attempt with a TOTP or recovery code, for an enrolled user: within the sign-in budgets
- * (checked first: an exhausted budget answers 429 without looking at the code), checked, and on
- * failure counted against them and the device code. Wrong, stale (outside ±1 step), replayed and
- * malformed codes, and unknown or used recovery codes, all get the one same page.
+ * One attempt with a TOTP or recovery code, for an enrolled user: counted against the sign-in
+ * budgets first (atomically; an exhausted budget answers 429 without looking at the code), then
+ * checked; on failure counted against the device code too, on success given back to the budgets.
+ * Wrong, stale (outside ±1 step), replayed and malformed codes, and unknown or used recovery
+ * codes, all get the one same page.
  */
 async function attempt(
   deps: VerificationDeps,
@@ -33,13 +34,14 @@ async function attempt(
   if (step.need.kind !== 'verify') return reply.redirect(PATHS.mfa, 303);
   const now = deps.context.clock.now();
   const budget = signInCounters(deps, request.ip, step.record.tenant, step.user.username);
-  const limited = await rateLimited(deps, reply, budget, now);
-  if (limited !== undefined) return limited;
+  const counted = await countSignInAttempt(deps, request, reply, budget, step.record, 'second-factor codes');
+  if (counted.kind === 'refused') return counted.reply;
   const input = formField(request.body, method === 'totp' ? 'code' : 'recovery_code') ?? '';
   if (await accepted(deps, secrets, step.user.id, step.need.enrolment, method, input, now)) {
+    await counted.succeeded();
     return secondFactorPassed(deps, request, reply, step);
   }
-  const blocked = await chargeSignInFailure(deps, request, reply, budget, step.record, 'second-factor codes');
+  const blocked = await chargeSignInFailure(deps, request, reply, step.record, 'second-factor codes');
   if (blocked !== undefined) return blocked;
   const csrf = deps.csrf.token(step.session);
   return sendPage(reply, 401, mfaPage({ csrf, invalid: true, recovery: method === 'recovery' }));

@@ -6,7 +6,7 @@ import type { UserRecord } from '../store/store.js';
 import { signInPage } from '../views/sign-in-page.js';
 import { PATHS } from './paths.js';
 import { pendingStep, formField, sendPage, startSession, type VerificationDeps } from './shared.js';
-import { chargeSignInFailure, rateLimited, signInCounters } from './sign-in-budget.js';
+import { chargeSignInFailure, countSignInAttempt, signInCounters } from './sign-in-budget.js';
 
 const MAX_USERNAME = 256;
 const MAX_PASSWORD = 1024;
@@ -22,7 +22,8 @@ async function passwordMatches(user: UserRecord | undefined, password: string): 
 
 /**
  * `GET /device/signin` asks for username and password in the code's tenant; `POST` checks them
- * within per-account and per-IP failure budgets. An unknown user, a wrong password and a disabled
+ * within per-IP and per-account failure budgets (the attempt is counted first, atomically, and
+ * given back when right: sign-in-budget.ts). An unknown user, a wrong password and a disabled
  * account get the same page (and the same scrypt work); success rotates the session and binds it
  * to the user, then goes on to the second factor (mfa-*.ts) when one is needed, else to consent. Failures also count against the device code itself: the
  * one that uses up its budget denies the code (the device gets `access_denied`) and the page says
@@ -45,16 +46,17 @@ export function registerSignIn(scope: FastifyInstance, deps: VerificationDeps): 
     const username = (formField(request.body, 'username') ?? '').trim().slice(0, MAX_USERNAME);
     const password = formField(request.body, 'password') ?? '';
     const budget = signInCounters(deps, request.ip, record.tenant, username);
-    const limited = await rateLimited(deps, reply, budget, now);
-    if (limited !== undefined) return limited;
+    const attempt = await countSignInAttempt(deps, request, reply, budget, record, 'sign-ins');
+    if (attempt.kind === 'refused') return attempt.reply;
     const user = username === '' ? undefined : await findSigningUser(deps.context, record.tenant, username);
     const ok = password.length <= MAX_PASSWORD && (await passwordMatches(user, password));
     if (!ok || user === undefined) {
-      const blocked = await chargeSignInFailure(deps, request, reply, budget, record, 'sign-ins');
+      const blocked = await chargeSignInFailure(deps, request, reply, record, 'sign-ins');
       if (blocked !== undefined) return blocked;
       const csrf = deps.csrf.token(session);
       return sendPage(reply, 401, signInPage({ csrf, tenant: record.tenant, username, invalid: true }));
     }
+    await attempt.succeeded();
     // A second factor (TOTP, or enrolment when the tenant requires one) comes before consent.
     const needsSecondFactor = (await secondFactorNeed(store, user)).kind !== 'none';
     startSession(

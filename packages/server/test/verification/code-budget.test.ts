@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { codeFailureKey, VERIFICATION_LIMITS } from '../../src/verification/limits.js';
+import { attemptsKey, codeFailureKey, VERIFICATION_LIMITS } from '../../src/verification/limits.js';
 import { BrowserSession, type PageResponse } from '../support/browser-session.js';
 import { CLIENT_ID, postForm, startTestServer, type TestServer } from '../support/test-server.js';
 import { startVerificationApp, USER, type VerificationApp } from '../support/verification-app.js';
@@ -119,6 +119,37 @@ describe('per-code sign-in budget', () => {
     // B still signs in with the right password.
     const consent = await b.submit(signInB, { username: USER.username, password: USER.password });
     expect(consent.actions).toEqual(['/device/consent']);
+  });
+
+  it('attempts out at once beyond the budget deny the code before any password is checked', async () => {
+    const app = (server = await startVerificationApp());
+    const record = await app.issue('BCDF-GHJK');
+    const [browser, signIn] = await atSignIn(app, 'BCDF-GHJK', '192.0.2.1');
+    // MAX attempts counted against the code and not back yet: a burst still being evaluated (on
+    // PostgreSQL; see guessing-postgres.test.ts). They are counted in the window holding the
+    // code's expiry, one counter for its whole life.
+    const lifetime = record.expiresAt - record.createdAt;
+    const gate = attemptsKey({ key: codeFailureKey(record) });
+    for (let i = 0; i < MAX; i += 1) await app.store.hit(gate, lifetime, record.expiresAt);
+    // One more, even with the right password: the code is denied, as by the failure using up its budget.
+    const page = await browser.submit(signIn, { username: USER.username, password: USER.password });
+    expect(page.status).toBe(403);
+    expect(errorText(page)).toBe(BLOCKED);
+    expect((await app.record('BCDFGHJK')).status).toBe('denied');
+    expect(app.logs()).toContain('device code denied: too many failed sign-ins');
+  });
+
+  it('a right password gives the code back its attempt: only failures use up its budget', async () => {
+    const app = (server = await startVerificationApp());
+    await app.issue('BCDF-GHJK');
+    for (let i = 0; i < 3; i += 1) {
+      const victim = browserOn(app, `198.51.100.${10 + i}`);
+      expect((await reachConsent(victim, 'BCDF-GHJK')).actions).toEqual(['/device/consent']);
+    }
+    const [browser, signIn] = await atSignIn(app, 'BCDF-GHJK', '192.0.2.1');
+    for (let i = 0; i < MAX - 1; i += 1) expect((await failSignIn(browser, signIn, i)).status).toBe(401);
+    expect((await app.record('BCDFGHJK')).status).toBe('pending');
+    expect((await failSignIn(browser, signIn, MAX)).status).toBe(403);
   });
 
   it("counts over the code's whole life, across the store's counter windows", async () => {

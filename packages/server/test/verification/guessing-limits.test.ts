@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { VERIFICATION_LIMITS } from '../../src/verification/limits.js';
+import { attemptsKey, successesKey, VERIFICATION_LIMITS } from '../../src/verification/limits.js';
 import type { BrowserSession, PageResponse } from '../support/browser-session.js';
 import { startVerificationApp, type VerificationApp } from '../support/verification-app.js';
 import { browserOn } from './steps.js';
@@ -108,17 +108,37 @@ describe('user-code guessing limits', () => {
     expect((await guess(browserOn(server, '203.0.114.5'), 'ZZZZ-ZZZZ')).status).toBe(400);
     // Two failures while under attack: the second budget is spent, everyone waits for the window.
     expectLimited(await guess(browserOn(server, '203.0.115.5'), 'BCDF-GHJK'), server.clock.now());
+    // Ten guesses evaluated: eight within the global budget, two under attack. The under-attack
+    // budget counted four attempts (one refused) and gave the right code's back; the global one
+    // refused seven and gives nothing back for a success it did not let through.
     const now = server.clock.now();
-    expect(await server.store.count('verify:code:global', 15 * 60_000, now)).toBe(10);
-    expect(await server.store.count('verify:code:under-attack', 15 * 60_000, now)).toBe(2);
+    const count = (key: string) => server!.store.count(key, 15 * 60_000, now);
+    expect(await count(attemptsKey({ key: 'verify:code:global' }))).toBe(15);
+    expect(await count(successesKey({ key: 'verify:code:global' }))).toBe(0);
+    expect(await count(attemptsKey({ key: 'verify:code:under-attack' }))).toBe(4);
+    expect(await count(successesKey({ key: 'verify:code:under-attack' }))).toBe(1);
   });
 
   it('checks the budget before looking the code up: a limited request counts nothing more', async () => {
-    server = await startVerificationApp();
+    let lookups = 0;
+    server = await startVerificationApp({
+      wrapStore: (store) => ({
+        ...store,
+        findDeviceCodeByUserCode: (hash) => {
+          lookups += 1;
+          return store.findDeviceCodeByUserCode(hash);
+        },
+      }),
+    });
     const browser = browserOn(server, '192.0.2.88');
     for (let i = 0; i < 15; i += 1) await guess(browser, 'ZZZZ-ZZZZ');
+    expect(lookups).toBe(10);
+    // Each request counts as an attempt against its address first; the five refused there were
+    // charged to nothing else (network, global).
     const now = server.clock.now();
-    expect(await server.store.count('verify:code:ip:192.0.2.88', 15 * 60_000, now)).toBe(10);
-    expect(await server.store.count('verify:code:global', 15 * 60_000, now)).toBe(10);
+    const count = (key: string) => server!.store.count(attemptsKey({ key }), 15 * 60_000, now);
+    expect(await count('verify:code:ip:192.0.2.88')).toBe(15);
+    expect(await count('verify:code:prefix:192.0.2.0/24')).toBe(10);
+    expect(await count('verify:code:global')).toBe(10);
   });
 });

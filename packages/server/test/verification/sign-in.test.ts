@@ -131,4 +131,17 @@ describe('sign-in', () => {
     });
     expect(consent.actions).toEqual(['/device/consent']);
   });
+
+  it('a right password gives back only its own attempt: a success never resets the account budget', async () => {
+    await server.issue('BCDF-GHJK');
+    const attempt = async (ip: string, password: string): Promise<number> => {
+      const browser = browserOn(server, ip);
+      return (await browser.submit(await enterCode(browser, 'BCDF-GHJK'), { username: USER.username, password }))
+        .status;
+    };
+    for (let i = 0; i < 4; i += 1) expect(await attempt(`198.51.100.${20 + i}`, `wrong ${i}`)).toBe(401);
+    expect(await attempt('198.51.100.30', USER.password)).toBe(200); // consent
+    expect(await attempt('198.51.100.31', 'wrong 5')).toBe(401); // the 5th failure
+    expect(await attempt('198.51.100.32', USER.password)).toBe(429);
+  });
 });
