@@ -17,7 +17,14 @@ export interface CodeEntryCheck {
 
 /**
  * The code-entry budgets of one request (docs/security.md, "Guessing"): per IP, per network
- * (IPv4 /24, IPv6 /56) and global, all in the shared store.
+ * (IPv4 /24, IPv6 /48) and global, all in the shared store.
+ *
+ * `scope: 'prefill'` (a deep link's `GET /device?user_code=…`, deep-link-policy.ts) counts the same
+ * way against budgets of its own: such a GET needs no cookie, so any web page can make its
+ * visitors' browsers send them, from their networks; charged to the code-entry budgets they could
+ * put the form "under attack" and refuse real users. Spent, pre-fill simply stops (the user types
+ * the code); the form is unaffected. The lookups a deep link buys are bounded by these budgets on
+ * top of the form's: at most `codeEntryGlobal` more per window.
  *
  * The global budget used to be a hard stop: spent by about 100 addresses, it refused every code
  * entry from anyone for the rest of the window (the finding of issue 8). It is now the switch to
@@ -56,10 +63,11 @@ export async function checkCodeEntry(
   limits: VerificationLimits,
   ip: string,
   now: number,
+  scope: 'code' | 'prefill' = 'code',
 ): Promise<CodeEntryCheck> {
-  const address: Counter = { key: `verify:code:ip:${ip}`, ...limits.codeEntryPerIp };
-  const prefix: Counter = { key: `verify:code:prefix:${ipPrefix(ip)}`, ...limits.codeEntryPerPrefix };
-  const global: Counter = { key: 'verify:code:global', ...limits.codeEntryGlobal };
+  const address: Counter = { key: `verify:${scope}:ip:${ip}`, ...limits.codeEntryPerIp };
+  const prefix: Counter = { key: `verify:${scope}:prefix:${ipPrefix(ip)}`, ...limits.codeEntryPerPrefix };
+  const global: Counter = { key: `verify:${scope}:global`, ...limits.codeEntryGlobal };
   const underAttackBudget: Counter = { key: 'verify:code:under-attack', ...limits.codeEntryUnderAttack };
   const refused = (counter: Pick<Counter, 'windowMs'>, underAttack: boolean): CodeEntryCheck => ({
     retryAt: windowEnd(now, counter.windowMs),
@@ -76,6 +84,8 @@ export async function checkCodeEntry(
   const networkOutstanding = await countAttempt(store, prefix, now);
   if (networkOutstanding > prefix.max) return refused(prefix, false);
   if ((await countAttempt(store, global, now)) <= global.max) return allowed([address, prefix, global], false);
+  // Deep links spent their own global budget: no pre-fill (the user types the code), no more.
+  if (scope === 'prefill') return refused(global, true);
   // Under attack: only a network with no attempt out but this one, while the second budget lasts.
   if (networkOutstanding > 1) return refused(global, true);
   if ((await countAttempt(store, underAttackBudget, now)) > underAttackBudget.max) {

@@ -31,7 +31,7 @@ export async function prefillAllowed(
 ): Promise<string | undefined> {
   if (linked === undefined) return undefined;
   const { store } = deps.context;
-  const budget = await checkCodeEntry(store, deps.limits, ip, now);
+  const budget = await checkCodeEntry(store, deps.limits, ip, now, 'prefill');
   if (budget.retryAt !== undefined) return undefined;
   const record = await store.findDeviceCodeByUserCode(userCodeHash(linked));
   const client = record === undefined || !isPending(record, now) ? undefined : await store.findClient(record.clientId);

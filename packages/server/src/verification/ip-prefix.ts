@@ -1,10 +1,11 @@
 import { isIPv4, isIPv6 } from 'node:net';
 
 /**
- * The network an address belongs to for the guessing budgets: IPv4 /24, IPv6 /56 (a typical
- * customer allocation: one subscriber, one prefix), IPv4-mapped IPv6 as IPv4. Anything else (not
- * an address) is its own prefix. Returned in a canonical text form, e.g. `192.0.2.0/24`,
- * `2001:db8:0:ab00::/56`.
+ * The network an address belongs to for the guessing budgets: IPv4 /24, IPv6 /48 (one site: a
+ * subscriber's /56 is only a 256th of it, and a free tunnel broker hands out whole /48s, so
+ * counting /56s would let one attacker appear as 256 networks), IPv4-mapped IPv6 as IPv4.
+ * Anything else (not an address) is its own prefix. Returned in a canonical text form, e.g.
+ * `192.0.2.0/24`, `2001:db8:0::/48`.
  */
 export function ipPrefix(address: string): string {
   const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address)?.[1];
@@ -12,8 +13,12 @@ export function ipPrefix(address: string): string {
   if (isIPv4(ip)) return `${ip.split('.').slice(0, 3).join('.')}.0/24`;
   if (!isIPv6(ip)) return ip;
   const groups = expandIpv6(ip.split('%')[0] ?? ip);
-  const fourth = (groups[3] ?? 0) & 0xff00;
-  return `${[groups[0], groups[1], groups[2], fourth].map((g) => (g ?? 0).toString(16)).join(':')}::/56`;
+  // IPv4-mapped in hex (`::ffff:c000:24d`): the IPv4 address it maps.
+  if (groups.slice(0, 5).every((g) => g === 0) && groups[5] === 0xffff) {
+    const [high = 0, low = 0] = groups.slice(6);
+    return `${high >> 8}.${high & 0xff}.${low >> 8}.0/24`;
+  }
+  return `${[groups[0], groups[1], groups[2]].map((g) => (g ?? 0).toString(16)).join(':')}::/48`;
 }
 
 /** The eight 16-bit groups of an IPv6 address (with `::` and an embedded IPv4 tail expanded). */

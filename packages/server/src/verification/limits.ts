@@ -23,7 +23,7 @@ export interface CodeBudget {
 export interface VerificationLimits {
   /** Wrong, expired, used or malformed codes from one IP. */
   readonly codeEntryPerIp: Budget;
-  /** Wrong codes from one network (IPv4 /24, IPv6 /56): rotating addresses within one does not pay. */
+  /** Wrong codes from one network (IPv4 /24, IPv6 /48): rotating addresses within one does not pay. */
   readonly codeEntryPerPrefix: Budget;
   /**
    * Wrong codes from everyone: with many pending codes any hit counts, so IP rotation must not
