@@ -4,6 +4,7 @@ import formbody from '@fastify/formbody';
 import cookie from '@fastify/cookie';
 import { systemClock, type Clock } from '@devicelogin/protocol';
 import { resolveServerConfig, type ServerConfig } from './config/defaults.js';
+import { configWarnings } from './config/warnings.js';
 import type { ServerContext } from './context.js';
 import { hashPassword } from './crypto.js';
 import type { DeviceCodeEvents } from './events/device-code-events.js';
@@ -187,6 +188,7 @@ export async function buildApp(options: BuildOptions): Promise<BuiltApp> {
     );
     done();
   });
+  for (const warning of configWarnings(config)) app.log.warn(warning);
   warnEvents = (error) =>
     app.log.warn({ err: { type: error.name, message: error.message } }, 'device code events unavailable');
   // The scheduled purge runs while the app listens (not for inject()-only apps): every
