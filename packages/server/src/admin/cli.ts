@@ -8,8 +8,11 @@ import { parseArgs } from 'node:util';
 import { CONFIG_OPTIONS, resolveConfigSources, secretArgumentProblem } from '../config/load.js';
 import type { Store } from '../store/store.js';
 import { createOutput, type AdminDeps, type CommandContext, type CommandGroup, type ParsedValues } from './command.js';
-import { EXIT_CODES, UsageError, exitCodeFor, type ExitCode } from './errors.js';
+import { AdminError, EXIT_CODES, UsageError, exitCodeFor, type ExitCode } from './errors.js';
 import { GLOBAL_OPTIONS, PROGRAM, commandHelp, groupHelp, programHelp } from './help.js';
+
+/** Commands that only read the store: they never create a database. */
+const READ_ONLY: ReadonlySet<string> = new Set(['list', 'show']);
 
 /** `publicUrl` when the configuration names none: the admin command never serves it. */
 const ADMIN_PUBLIC_URL = 'http://127.0.0.1:3000';
@@ -99,6 +102,21 @@ async function dispatch(argv: readonly string[], deps: AdminDeps): Promise<void>
       const where = sqlite ? config.sqlitePath : 'PostgreSQL (databaseUrl)';
       if (sqlite && config.sqlitePath === ':memory:') {
         out.message('Note: sqlitePath is :memory:, nothing will be kept.');
+      }
+      // A command that only reads (list, show) must not create an empty database and report
+      // "nothing found" when it was simply pointed at the wrong place.
+      const exists = deps.sqliteFileExists;
+      if (
+        sqlite &&
+        READ_ONLY.has(command.name) &&
+        config.sqlitePath !== ':memory:' &&
+        exists?.(config.sqlitePath) === false
+      ) {
+        throw new AdminError(
+          `there is no database at ${config.sqlitePath}: point at the server's, with the server's --config, ` +
+            'DEVICELOGIN_CONFIG or --sqlite-path (the demo: --sqlite-path .devicelogin/demo.sqlite)',
+          EXIT_CODES.config,
+        );
       }
       try {
         store = await deps.openStore(config.sqlitePath, config);

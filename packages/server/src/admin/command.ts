@@ -32,6 +32,11 @@ export interface AdminDeps {
    * `sqlitePath`); the CLI closes it when the command ends.
    */
   readonly openStore: (sqlitePath: string, config: ServerConfig) => Store | Promise<Store>;
+  /**
+   * Whether a SQLite database file exists (`existsSync`): commands that only read refuse to
+   * create one. Absent (a test handing in its own store): not checked.
+   */
+  readonly sqliteFileExists?: (path: string) => boolean;
 }
 
 /** What a command's `run` gets. */

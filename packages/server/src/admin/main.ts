@@ -4,6 +4,7 @@
  * the configured store (store/open.ts), handed to `runAdmin` (cli.ts), whose result is the exit code.
  * `devicelogin-admin --help` lists the commands; docs/server.md documents them.
  */
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { systemClock } from '@devicelogin/protocol';
 import { openConfiguredStore } from '../store/open.js';
@@ -17,4 +18,5 @@ process.exitCode = await runAdmin(process.argv.slice(2), {
   readFile: (path) => readFile(path, 'utf8'),
   clock: systemClock,
   openStore: (_sqlitePath, config) => openConfiguredStore(config),
+  sqliteFileExists: existsSync,
 });

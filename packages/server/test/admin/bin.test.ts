@@ -2,6 +2,7 @@
  * The built `devicelogin-admin` executable (packages/server/dist/admin/main.js; run `npx tsc -b`
  * first) as a real child process: JSON on stdout, exit codes.
  */
+import { existsSync } from 'node:fs';
 import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
@@ -47,6 +48,15 @@ describe('devicelogin-admin (child process)', () => {
       bin?: Record<string, string>;
     };
     expect(manifest.bin?.['devicelogin-admin']).toBe('dist/admin/main.js');
+  });
+
+  it('a listing pointed at no database says so (exit 3) and creates none', async () => {
+    const nowhere = join(dir.path, 'not-the-server.sqlite');
+    const listed = await admin(['approvals', 'list', '--sqlite-path', nowhere]);
+    expect(listed.code).toBe(3);
+    expect(listed.stdout).toBe('');
+    expect(listed.stderr).toContain(`there is no database at ${nowhere}`);
+    expect(existsSync(nowhere)).toBe(false);
   });
 
   it('clients add then clients list --json on a SQLite file: exit 0, JSON on stdout', async () => {

@@ -115,17 +115,22 @@ describe('errors and exit codes', () => {
     expect(
       (await fixture.run(['clients', 'list', '--json', '--config', config], { sqlitePath: false })).stdout,
     ).toContain('"c"');
-    expect((await fixture.run(['clients', 'list', '--json', '--config', config])).stdout).toBe('[]\n');
+    // The flag's store does not exist: a read-only command says so instead of creating it empty.
+    const elsewhere = await fixture.run(['clients', 'list', '--json', '--config', config]);
+    expect(elsewhere.code).toBe(EXIT_CODES.config);
+    expect(elsewhere.stdout).toBe('');
+    expect(elsewhere.stderr).toContain('there is no database at');
   });
 
   it('a runtime failure is exit 1 with one line; --debug adds the stack trace', async () => {
     const missing = join(fixture.dir, 'no', 'such', 'dir', 'x.sqlite');
-    const plain = await fixture.run(['users', 'list', '--sqlite-path', missing], { sqlitePath: false });
+    const add = ['clients', 'add', '--client-id', 'c', '--name', 'C', '--sqlite-path', missing];
+    const plain = await fixture.run(add, { sqlitePath: false });
     expect(plain.code).toBe(EXIT_CODES.runtime);
     expect(plain.stderr).toBe(
       `devicelogin-admin: cannot open the store ${missing}: Cannot open database because the directory does not exist\n`,
     );
-    const debug = await fixture.run(['users', 'list', '--sqlite-path', missing, '--debug'], { sqlitePath: false });
+    const debug = await fixture.run([...add, '--debug'], { sqlitePath: false });
     expect(debug.code).toBe(EXIT_CODES.runtime);
     expect(debug.stderr).toMatch(/\n\s+at /);
   });

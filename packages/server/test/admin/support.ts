@@ -2,6 +2,7 @@
  * Runs `devicelogin-admin` in-process through `runAdmin` with injected streams, a fake clock and
  * a real SQLite file in a fresh temporary directory.
  */
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
@@ -100,6 +101,7 @@ export async function adminFixture(): Promise<AdminFixture> {
         readFile: (path) => readFile(path, 'utf8'),
         clock,
         openStore: (path) => openSqliteStore({ path }),
+        sqliteFileExists: existsSync,
       });
       return { code, stdout: stdout.text(), stderr: stderr.text() };
     },
