@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { wholeOption } from '../whole-option.js';
 
 /** Settings of one cost-growth run, from flags or `BENCH_GROWTH_<NAME>` variables (flags win). */
 export interface GrowthOptions {
@@ -11,14 +12,6 @@ export interface GrowthOptions {
   readonly postgres: boolean;
   /** Pending codes of the one-vs-two-instances comparison; 0 skips it. */
   readonly clusterCodes: number;
-}
-
-function whole(value: string | undefined, fallback: number, name: string, min: number): number {
-  if (value === undefined || value === '') return fallback;
-  const parsed = Number(value.replaceAll('_', ''));
-  if (!Number.isInteger(parsed) || parsed < min)
-    throw new Error(`${name} must be a whole number ≥ ${min}, got ${value}`);
-  return parsed;
 }
 
 /**
@@ -45,12 +38,17 @@ export function readGrowthOptions(argv: readonly string[] = process.argv.slice(2
   const env = process.env;
   const sizes = (values.sizes ?? env['BENCH_GROWTH_SIZES'] ?? '1000,10000,100000')
     .split(',')
-    .map((size) => whole(size.trim(), 0, '--sizes', 10));
+    .map((size) => wholeOption(size.trim(), 0, '--sizes', 10));
   return {
-    connections: whole(values.connections ?? env['BENCH_GROWTH_CONNECTIONS'], 10, '--connections', 1),
-    durationSeconds: whole(values.duration ?? env['BENCH_GROWTH_DURATION'], 5, '--duration', 1),
+    connections: wholeOption(values.connections ?? env['BENCH_GROWTH_CONNECTIONS'], 10, '--connections', 1),
+    durationSeconds: wholeOption(values.duration ?? env['BENCH_GROWTH_DURATION'], 5, '--duration', 1),
     sizes,
     postgres: values['no-postgres'] !== true && env['BENCH_GROWTH_POSTGRES'] !== '0',
-    clusterCodes: whole(values['cluster-codes'] ?? env['BENCH_GROWTH_CLUSTER_CODES'], 10_000, '--cluster-codes', 0),
+    clusterCodes: wholeOption(
+      values['cluster-codes'] ?? env['BENCH_GROWTH_CLUSTER_CODES'],
+      10_000,
+      '--cluster-codes',
+      0,
+    ),
   };
 }

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { wholeOption } from '../whole-option.js';
 import type { CacheMode } from './peers/peer.js';
 
 /** Settings of one benchmark run, from the command line or the environment. */
@@ -20,14 +21,6 @@ export interface SilentOptions {
 
 const DEFAULT_SIZES = [1, 100, 1_000, 10_000];
 const MODES: readonly CacheMode[] = ['memory', 'file'];
-
-function whole(value: string | undefined, fallback: number, name: string, min = 1): number {
-  if (value === undefined || value === '') return fallback;
-  const parsed = Number(value.replaceAll('_', ''));
-  if (!Number.isInteger(parsed) || parsed < min)
-    throw new Error(`${name} must be a whole number ≥ ${min}, got ${value}`);
-  return parsed;
-}
 
 function list(value: string | undefined): string[] | undefined {
   return value === undefined || value === '' ? undefined : value.split(/[\s,]+/).filter((s) => s !== '');
@@ -56,20 +49,23 @@ export function readOptions(argv: readonly string[] = process.argv.slice(2)): Si
   });
   const env = process.env;
   const sizes = (list(values.sizes ?? env['BENCH_SILENT_SIZES']) ?? DEFAULT_SIZES.map(String)).map((s) =>
-    whole(s, 1, '--sizes'),
+    wholeOption(s, 1, '--sizes'),
   );
   const modes = list(values.modes ?? env['BENCH_SILENT_MODES']) ?? [...MODES];
   for (const mode of modes) {
     if (!(MODES as readonly string[]).includes(mode)) throw new Error(`--modes: unknown mode ${mode} (memory, file)`);
   }
-  const maxCalls = whole(values.calls ?? env['BENCH_SILENT_CALLS'], 200, '--calls');
-  const minCalls = Math.min(maxCalls, whole(values['min-calls'] ?? env['BENCH_SILENT_MIN_CALLS'], 5, '--min-calls'));
+  const maxCalls = wholeOption(values.calls ?? env['BENCH_SILENT_CALLS'], 200, '--calls');
+  const minCalls = Math.min(
+    maxCalls,
+    wholeOption(values['min-calls'] ?? env['BENCH_SILENT_MIN_CALLS'], 5, '--min-calls'),
+  );
   return {
     sizes: [...new Set(sizes)].sort((a, b) => a - b),
     modes: MODES.filter((mode) => modes.includes(mode)),
     maxCalls,
     minCalls,
-    budgetMs: whole(values['budget-ms'] ?? env['BENCH_SILENT_BUDGET_MS'], 6_000, '--budget-ms'),
+    budgetMs: wholeOption(values['budget-ms'] ?? env['BENCH_SILENT_BUDGET_MS'], 6_000, '--budget-ms'),
     accountsBudgetMs: 3_000,
     accountsSkipMs: 20_000,
   };

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { wholeOption } from '../whole-option.js';
 
 /** Settings of one token-endpoint benchmark run, from the command line or the environment. */
 export interface TokenBenchOptions {
@@ -24,14 +25,6 @@ export interface TokenBenchOptions {
   readonly oidcStore: 'raised' | 'stock';
   /** Measure ours on PostgreSQL too (a fresh database of the local server). Default true. */
   readonly postgres: boolean;
-}
-
-function whole(value: string | undefined, fallback: number, name: string, min: number): number {
-  if (value === undefined || value === '') return fallback;
-  const parsed = Number(value.replaceAll('_', ''));
-  if (!Number.isInteger(parsed) || parsed < min)
-    throw new Error(`${name} must be a whole number ≥ ${min}, got ${value}`);
-  return parsed;
 }
 
 /**
@@ -72,13 +65,13 @@ export function readOptions(argv: readonly string[] = process.argv.slice(2)): To
     throw new Error(`--oidc-store must be raised or stock, got ${oidcStore}`);
   const profile = values.profile ?? env['BENCH_TOKEN_PROFILE'];
   return {
-    connections: whole(values.connections ?? env['BENCH_TOKEN_CONNECTIONS'], 10, '--connections', 1),
-    durationSeconds: whole(values.duration ?? env['BENCH_TOKEN_DURATION'], 10, '--duration', 1),
-    warmupSeconds: whole(values.warmup ?? env['BENCH_TOKEN_WARMUP'], 2, '--warmup', 0),
-    rounds: whole(values.rounds ?? env['BENCH_TOKEN_ROUNDS'], 1, '--rounds', 1),
-    codes: whole(values.codes ?? env['BENCH_TOKEN_CODES'], 1_000, '--codes', 10),
-    pendingCodes: pending === undefined || pending === '' ? undefined : whole(pending, 0, '--pending-codes', 0),
-    memoryCodes: whole(values['memory-codes'] ?? env['BENCH_TOKEN_MEMORY_CODES'], 100_000, '--memory-codes', 0),
+    connections: wholeOption(values.connections ?? env['BENCH_TOKEN_CONNECTIONS'], 10, '--connections', 1),
+    durationSeconds: wholeOption(values.duration ?? env['BENCH_TOKEN_DURATION'], 10, '--duration', 1),
+    warmupSeconds: wholeOption(values.warmup ?? env['BENCH_TOKEN_WARMUP'], 2, '--warmup', 0),
+    rounds: wholeOption(values.rounds ?? env['BENCH_TOKEN_ROUNDS'], 1, '--rounds', 1),
+    codes: wholeOption(values.codes ?? env['BENCH_TOKEN_CODES'], 1_000, '--codes', 10),
+    pendingCodes: pending === undefined || pending === '' ? undefined : wholeOption(pending, 0, '--pending-codes', 0),
+    memoryCodes: wholeOption(values['memory-codes'] ?? env['BENCH_TOKEN_MEMORY_CODES'], 100_000, '--memory-codes', 0),
     profileDir: profile === undefined || profile === '' ? undefined : profile,
     oidcStore,
     postgres: values['no-postgres'] !== true && env['BENCH_TOKEN_POSTGRES'] !== '0',
