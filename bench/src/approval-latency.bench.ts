@@ -11,8 +11,8 @@
  *   npm run bench:latency                          (builds first)
  *   node bench/dist/approval-latency.bench.js --flows 20
  */
-import { createServer, type AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
+import { freePort } from './free-port.js';
 import { availableParallelism, cpus } from 'node:os';
 import { createHash } from 'node:crypto';
 import { PublicClientApplication, type DeviceCodeInfo } from '@devicelogin/client';
@@ -48,15 +48,6 @@ function quantile(sorted: readonly number[], q: number): number {
 interface ModeResult {
   readonly label: string;
   readonly latencies: readonly number[];
-}
-
-/** A free port on 127.0.0.1 (the issuer must be known before the app is built). */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 async function runMode(label: string, longPoll: boolean, seed: number): Promise<ModeResult> {
