@@ -2,7 +2,8 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ServerContext } from '../context.js';
 import { OAuthError } from '../errors.js';
 import type { ClientRecord } from '../store/store.js';
-import { DpopProofError, verifyDpopProof } from './proof.js';
+import { DpopProofError } from './proof.js';
+import { checkRequestProof } from './request-proof.js';
 
 /**
  * The DPoP proof of a token request (RFC 9449 §5), checked before any grant runs: returns the
@@ -18,21 +19,9 @@ export async function tokenRequestProof(
   request: FastifyRequest,
   reply: FastifyReply,
 ): Promise<string | undefined> {
-  const header = request.headers['dpop'];
-  if (header === undefined) return undefined;
-  const nonces = context.dpopNonces;
-  if (nonces !== undefined) void reply.header('dpop-nonce', nonces.current());
+  if (request.headers['dpop'] === undefined) return undefined;
   try {
-    const proof = await verifyDpopProof(
-      header,
-      {
-        method: request.method,
-        url: `${context.config.publicUrl}${request.url.split('?')[0] ?? ''}`,
-        ...(nonces === undefined ? {} : { nonces }),
-      },
-      context,
-    );
-    return proof.jkt;
+    return (await checkRequestProof(context, request, reply)).jkt;
   } catch (error) {
     if (error instanceof DpopProofError) throw new OAuthError(400, error.code, error.message);
     throw error;

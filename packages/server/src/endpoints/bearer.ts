@@ -1,7 +1,8 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { createLocalJWKSet, jwtVerify, type JWTPayload } from 'jose';
 import type { ServerContext } from '../context.js';
-import { DPOP_ALGORITHMS, DpopProofError, verifyDpopProof } from '../dpop/proof.js';
+import { DPOP_ALGORITHMS, DpopProofError } from '../dpop/proof.js';
+import { checkRequestProof } from '../dpop/request-proof.js';
 import { accessTokenVerdict } from './access-token-state.js';
 import { issuerOf } from '../tokens/issue.js';
 import { SIGNING_ALG } from '../tokens/signing-keys.js';
@@ -68,19 +69,8 @@ export async function authenticateBearer(
   // A bound token as a bearer token (§7.2), or an unbound one as DPoP: refused either way.
   if ((jkt === undefined) !== (scheme === 'Bearer')) return { kind: 'invalid', scheme: 'DPoP', error: 'invalid_token' };
   if (jkt === undefined) return checkedState(context, claims, scheme);
-  const nonces = context.dpopNonces;
-  if (nonces !== undefined) void reply.header('dpop-nonce', nonces.current());
   try {
-    const proof = await verifyDpopProof(
-      request.headers['dpop'],
-      {
-        method: request.method,
-        url: `${context.config.publicUrl}${request.url.split('?')[0] ?? ''}`,
-        accessToken: token,
-        ...(nonces === undefined ? {} : { nonces }),
-      },
-      context,
-    );
+    const proof = await checkRequestProof(context, request, reply, token);
     if (proof.jkt !== jkt) return { kind: 'invalid', scheme, error: 'invalid_dpop_proof' };
   } catch (error) {
     if (error instanceof DpopProofError) return { kind: 'invalid', scheme, error: error.code };
