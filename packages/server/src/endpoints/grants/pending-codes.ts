@@ -19,7 +19,6 @@ const MAX_AGE_MS = 60_000;
 
 interface Entry {
   readonly code: PendingCode;
-  readonly hash: string;
   readonly cachedAt: number;
 }
 
@@ -88,7 +87,7 @@ export class PendingCodes {
       interval: record.interval,
       status: 'pending',
     };
-    this.#byHash.set(record.deviceCodeHash, { code, hash: record.deviceCodeHash, cachedAt: now });
+    this.#byHash.set(record.deviceCodeHash, { code, cachedAt: now });
     this.#hashById.set(record.id, record.deviceCodeHash);
   }
 
