@@ -96,6 +96,23 @@ async function send(
   }
 }
 
+/**
+ * How to renew the token after a `401`, or undefined when renewing cannot help: a claims
+ * challenge (CAE) is answered with a token for those claims; `invalid_token` to a token from the
+ * cache (revoked at the server before its expiry) with a refreshed one.
+ */
+function renewalFor(
+  challenge: string | null,
+  token: AuthenticationResult,
+): { readonly message: string; readonly how: { claims: string } | { forceRefresh: true } } | undefined {
+  const claims = claimsChallenge(challenge);
+  if (claims !== undefined) return { message: 'The API asked for new claims (claims challenge)', how: { claims } };
+  if (token.fromCache && invalidTokenChallenge(challenge)) {
+    return { message: 'The API refused the cached token (invalid_token)', how: { forceRefresh: true } };
+  }
+  return undefined;
+}
+
 /** `devicelogin api`. */
 export const apiCommand: Command<ApiOptions> = {
   help,
@@ -126,27 +143,15 @@ export const apiCommand: Command<ApiOptions> = {
     const url = resolveApiUrl(options.request.url, session.app.authority);
     const body = await readData(options.request.data, context);
     const acquire = { account: options.account, interactive: options.interactive };
-    let token = await acquireToken(context, session, acquire);
+    const token = await acquireToken(context, session, acquire);
     let response = await send(context, session, url, options.request, body, token);
-    const claims = response.status === 401 ? claimsChallenge(response.headers.get('www-authenticate')) : undefined;
-    if (claims !== undefined) {
+    const renewal = response.status === 401 ? renewalFor(response.headers.get('www-authenticate'), token) : undefined;
+    if (renewal !== undefined) {
+      // One retry with a renewed token; if that needs a sign-in, acquireToken says so (exit 4).
       await response.body?.cancel();
-      context.io.stderr.write(
-        'The API asked for new claims (claims challenge); renewing the token and retrying once.\n',
-      );
-      token = await acquireToken(context, session, { ...acquire, claims });
-      response = await send(context, session, url, options.request, body, token);
-    } else if (
-      response.status === 401 &&
-      token.fromCache &&
-      invalidTokenChallenge(response.headers.get('www-authenticate'))
-    ) {
-      // A cached token refused before its expiry (revoked at the server, say): a fresh one may
-      // be had silently; if the session is revoked too, this says a sign-in is needed (exit 4).
-      await response.body?.cancel();
-      context.io.stderr.write('The API refused the cached token (invalid_token); renewing it and retrying once.\n');
-      token = await acquireToken(context, session, { ...acquire, forceRefresh: true });
-      response = await send(context, session, url, options.request, body, token);
+      context.io.stderr.write(`${renewal.message}; renewing the token and retrying once.\n`);
+      const renewed = await acquireToken(context, session, { ...acquire, ...renewal.how });
+      response = await send(context, session, url, options.request, body, renewed);
     }
     const text = await response.text();
     context.io.stdout.write(text.endsWith('\n') || text === '' ? text : `${text}\n`);
