@@ -5,7 +5,7 @@
  * counts) parsed as JavaScript numbers for this pool only (the global pg type table is left alone).
  */
 import { Pool, types, type PoolClient, type PoolConfig, type QueryResultRow } from 'pg';
-import { isUnavailable, translateError } from './unavailable.js';
+import { backendEnded, isUnavailable, translateError } from './unavailable.js';
 
 /** A bound parameter: statements never interpolate values. */
 export type SqlValue = string | number | boolean | null | readonly string[];
@@ -36,16 +36,30 @@ export interface Queryable {
   run(text: string, values?: readonly SqlValue[]): Promise<number>;
 }
 
+/**
+ * Further tries of a pool statement whose connection's backend had been ended. After a restart or
+ * pg_terminate_backend the pool may still hold several idle connections whose end it has not read
+ * yet; each such try drops one. Bounded: a server that is really going away refuses new
+ * connections with another error, which is not retried.
+ */
+const RETRIES_ON_ENDED_BACKEND = 2;
+
 async function execute<R extends QueryResultRow>(
   target: Pool | PoolClient,
   text: string,
   values: readonly SqlValue[],
 ): Promise<{ rows: R[]; rowCount: number }> {
-  try {
-    const result = await target.query<R>(text, values as unknown[]);
-    return { rows: result.rows, rowCount: result.rowCount ?? 0 };
-  } catch (error) {
-    throw translateError(error);
+  // Only statements on the pool are tried again: each is its own transaction, which the ended
+  // backend aborted. One on a checked-out connection belongs to a transaction that is gone.
+  let retries = target instanceof Pool ? RETRIES_ON_ENDED_BACKEND : 0;
+  for (;;) {
+    try {
+      const result = await target.query<R>(text, values as unknown[]);
+      return { rows: result.rows, rowCount: result.rowCount ?? 0 };
+    } catch (error) {
+      if (retries-- > 0 && backendEnded(error)) continue;
+      throw translateError(error);
+    }
   }
 }
 
@@ -64,7 +78,11 @@ export interface PgPoolSettings {
   readonly connectionTimeoutMillis: number;
   readonly idleTimeoutMillis: number;
   readonly applicationName: string;
-  /** Errors of idle connections (the server went away): the pool drops them and reconnects. */
+  /**
+   * Errors of connections outside any statement (the server went away while one was idle, or
+   * checked out between statements): the pool drops them and reconnects; statements that were
+   * pending have already failed with a {@link StoreUnavailableError}.
+   */
   readonly onIdleError: (error: Error) => void;
 }
 
@@ -72,6 +90,9 @@ export interface PgPoolSettings {
 export class PgDatabase implements Queryable {
   readonly #pool: Pool;
   readonly #direct: Queryable;
+  readonly #onConnectionError: (error: Error) => void;
+  /** Checked-out connections given {@link #onConnectionError} as their 'error' listener. */
+  readonly #listened = new WeakSet<PoolClient>();
   #ended: Promise<void> | undefined;
 
   constructor(settings: PgPoolSettings) {
@@ -86,6 +107,7 @@ export class PgDatabase implements Queryable {
     // Without a listener an idle connection's error (server restart, pg_terminate_backend) would
     // crash the process; pg removes that connection and the next query opens a new one.
     this.#pool.on('error', settings.onIdleError);
+    this.#onConnectionError = settings.onIdleError;
     this.#direct = queryable(this.#pool);
   }
 
@@ -100,25 +122,35 @@ export class PgDatabase implements Queryable {
   /**
    * Runs `work` in one transaction on one connection (READ COMMITTED): committed when it
    * resolves, rolled back when it throws (its error is rethrown). A connection that failed is
-   * destroyed rather than returned to the pool.
+   * destroyed rather than returned to the pool. A connection whose backend had been ended before
+   * `BEGIN` is replaced (at most {@link RETRIES_ON_ENDED_BACKEND} times); `work` runs at most once.
    */
   async transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
-    const client = await this.connect();
-    let broken: Error | undefined;
-    try {
+    for (let retries = RETRIES_ON_ENDED_BACKEND; ; retries--) {
+      const client = await this.connect();
       const tx = queryable(client);
-      await tx.run('BEGIN');
       try {
-        const result = await work(tx);
-        await tx.run('COMMIT');
-        return result;
+        await tx.run('BEGIN');
       } catch (error) {
-        await tx.run('ROLLBACK').catch((rollbackError: unknown) => {
-          broken = rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
-        });
+        client.release(error instanceof Error ? error : new Error(String(error)));
+        if (retries > 0 && backendEnded(error)) continue;
         throw error;
       }
+      return this.#within(client, tx, work);
+    }
+  }
+
+  /** `work` inside the transaction `BEGIN` opened on `client`; releases `client`. */
+  async #within<T>(client: PoolClient, tx: Queryable, work: (tx: Queryable) => Promise<T>): Promise<T> {
+    let broken: Error | undefined;
+    try {
+      const result = await work(tx);
+      await tx.run('COMMIT');
+      return result;
     } catch (error) {
+      await tx.run('ROLLBACK').catch((rollbackError: unknown) => {
+        broken = rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
+      });
       if (broken === undefined && isUnavailable(error)) broken = error as Error;
       throw error;
     } finally {
@@ -131,11 +163,20 @@ export class PgDatabase implements Queryable {
    * the caller releases it (with the error, if it failed, so it is not reused).
    */
   async connect(): Promise<PoolClient> {
+    let client: PoolClient;
     try {
-      return await this.#pool.connect();
+      client = await this.#pool.connect();
     } catch (error) {
       throw translateError(error);
     }
+    // pg-pool listens for errors only while a connection is idle (and pool.query while its query
+    // runs). A checked-out connection whose server goes away fails its pending statements, then
+    // emits 'error': with no listener that would end the process. Once per connection.
+    if (!this.#listened.has(client)) {
+      this.#listened.add(client);
+      client.on('error', this.#onConnectionError);
+    }
+    return client;
   }
 
   /** Ends the pool once (waits for checked-out connections); later calls wait for the first. */

@@ -25,6 +25,22 @@ const NETWORK_CODES = new Set([
  */
 const UNAVAILABLE_SQLSTATES = new Set(['57P01', '57P02', '57P03', '53300']);
 
+/**
+ * SQLSTATEs with which PostgreSQL ends a backend (57P01 admin_shutdown: pg_terminate_backend or a
+ * fast shutdown; 57P02 crash_shutdown): the transaction it was in is aborted, never committed.
+ */
+const BACKEND_ENDED_SQLSTATES = new Set(['57P01', '57P02']);
+
+/**
+ * Did `error` (as thrown by pg, or translated) come from a backend PostgreSQL ended? What the
+ * statement was part of was rolled back, so running it again on another connection is safe.
+ */
+export function backendEnded(error: unknown): boolean {
+  const cause = error instanceof StoreUnavailableError ? error.cause : error;
+  const code = (cause as { code?: unknown } | undefined)?.code;
+  return typeof code === 'string' && BACKEND_ENDED_SQLSTATES.has(code);
+}
+
 /** Errors pg raises without a code when a connection dies or cannot be made in time. */
 const DRIVER_MESSAGES =
   /^(Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Query read timeout)/;
