@@ -19,7 +19,7 @@ import {
 
 /**
  * `GET /device` shows the code form (a `?user_code=` deep link pre-fills it but the user still
- * confirms with Next); `POST /device` counts the attempt against the guessing budgets (refused
+ * confirms with Next; a link whose code cannot pre-fill gets a notice over the empty form); `POST /device` counts the attempt against the guessing budgets (refused
  * over budget, before anything is looked up: code-entry-budget.ts), looks the code up by hash
  * and, if it is pending, counts the success, binds the session to it and goes on to sign-in.
  * Unknown, expired, used, denied and malformed codes all get the same page and each counts as a
@@ -32,11 +32,14 @@ export function registerCodeEntry(scope: FastifyInstance, deps: VerificationDeps
       deps.sessions.read(request, now) ??
       startSession(deps, request, reply, { expiresAt: now + ENTRY_SESSION_MS }, now);
     // Per-client policy: only a pending code whose client allows deep links (deep-link-policy.ts).
-    const linked = await prefillAllowed(deps, request.ip, linkedUserCode(formField(request.query, 'user_code')), now);
-    const prefill = linked === undefined ? {} : { code: linked, fromLink: true };
+    const fromLink = formField(request.query, 'user_code');
+    const linked = await prefillAllowed(deps, request.ip, linkedUserCode(fromLink), now);
+    // A link whose code cannot pre-fill says so (one notice for every reason, as the form's error).
+    const prefill =
+      linked !== undefined ? { code: linked, fromLink: true } : fromLink === undefined ? {} : { linkUnusable: true };
     // The language switcher keeps a pre-filled code (and only that) across the switch.
     const keep = linked === undefined ? {} : { user_code: linked };
-    return sendPage(reply, 200, codeEntryPage({ csrf: deps.csrf.token(session), ...prefill }), keep);
+    return sendPage(reply, 200, codeEntryPage({ csrf: deps.csrf.token(session), ...prefill }), { keep });
   });
 
   scope.post(PATHS.codeEntry, async (request, reply) => {

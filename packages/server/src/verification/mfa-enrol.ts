@@ -80,6 +80,9 @@ export function registerMfaEnrol(scope: FastifyInstance, deps: VerificationDeps,
     if (secret === undefined) return reply.redirect(PATHS.mfa, 303);
     const { store, clock } = deps.context;
     const now = clock.now();
+    // Not charged to the sign-in budgets, unlike verification (mfa-verify.ts): this session has
+    // passed the password and holds the secret it is confirming (it is on its own page), so a
+    // guessed code gains nothing, while a user fumbling with a new app must not lock the account.
     const matched = matchTotp(secret, formField(request.body, 'code') ?? '', now);
     if (matched === undefined) return showEnrolment(deps, secrets, request, reply, step, 400);
     const codes = newRecoveryCodes();
@@ -101,6 +104,7 @@ export function registerMfaEnrol(scope: FastifyInstance, deps: VerificationDeps,
       now,
     );
     request.log.info({ userId: step.user.id, deviceCodeId: step.record.id }, 'TOTP enrolled');
-    return sendPage(reply, 200, recoveryCodesPage(codes));
+    // Shown once: no language switcher (following it would lose the codes).
+    return sendPage(reply, 200, recoveryCodesPage(codes), { switcher: false });
   });
 }

@@ -14,6 +14,7 @@ import { registerMfaEnrol } from './mfa-enrol.js';
 import { registerMfaVerify } from './mfa-verify.js';
 import { mfaSecrets } from '../mfa/secrets.js';
 import { VERIFICATION_LIMITS, type VerificationLimits } from './limits.js';
+import { registerNotFound } from './not-found.js';
 import { registerSignIn } from './sign-in.js';
 import { sendPage, type VerificationDeps } from './shared.js';
 import { registerStylesheet } from './stylesheet.js';
@@ -34,8 +35,8 @@ function requestForLog(request: FastifyRequest): Record<string, unknown> {
 /**
  * Registers the user's side of the device flow as server-rendered pages: `GET/POST /device`
  * (code entry), `GET/POST /device/signin`, `GET/POST /device/mfa` (+ `/recovery`, `/enrol`: TOTP),
- * `GET/POST /device/consent`, `GET /device/done` and
- * `GET /device/style.css`.
+ * `GET/POST /device/consent`, `GET /device/done`, `GET /device/style.css`, and an HTML 404 for
+ * any other `GET /device/…`.
  * The routes live in their own encapsulated scope with no-store, CSP and other security headers
  * on every response, a CSRF check before every POST, and query-free request logs.
  *
@@ -89,6 +90,7 @@ export function registerVerification(
     registerConsent(scope, deps);
     registerDone(scope, deps);
     registerStylesheet(scope);
+    registerNotFound(scope);
     done();
   });
 }

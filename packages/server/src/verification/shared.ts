@@ -7,7 +7,7 @@ import { alreadyUsedPage } from '../views/already-used-page.js';
 import { codeEntryPage } from '../views/code-entry-page.js';
 import type { Page } from '../views/page.js';
 import type { VerificationLimits } from './limits.js';
-import { pageContext } from './page-language.js';
+import { pageContext, type SwitcherOptions } from './page-language.js';
 import { PATHS } from './paths.js';
 
 /** What every verification step is given. */
@@ -25,17 +25,14 @@ export const FLOW_SESSION_MS = 15 * 60_000;
 /** Lifetime of the session that only remembers how the flow ended. */
 export const DONE_SESSION_MS = 10 * 60_000;
 
-/**
- * Sends an HTML page in the request's language (see page-language.ts); the language switcher's
- * links keep the query parameters in `keep`.
- */
+/** Sends an HTML page in the request's language, with its language switcher (page-language.ts). */
 export function sendPage(
   reply: FastifyReply,
   status: number,
   page: Page,
-  keep: Readonly<Record<string, string>> = {},
+  switcher: SwitcherOptions = {},
 ): FastifyReply {
-  const html = page(pageContext(reply.request, reply, keep));
+  const html = page(pageContext(reply.request, reply, switcher));
   return reply.code(status).type('text/html; charset=utf-8').send(html.toString());
 }
 

@@ -3,6 +3,7 @@ import { formatUserCode } from '@devicelogin/protocol';
 import { fieldDescription, formError } from './form-error.js';
 import { html, type SafeHtml } from './html.js';
 import { layout } from './layout.js';
+import { spokenGroups } from './spoken.js';
 import type { Page } from './page.js';
 
 /** What the code entry page shows. */
@@ -14,17 +15,13 @@ export interface CodeEntryView {
   readonly fromLink?: boolean;
   /** The one message for an unknown, expired, used or denied code. */
   readonly invalid?: boolean;
+  /** A deep link brought a code that cannot be used (whatever the reason): say so above the form. */
+  readonly linkUnusable?: boolean;
 }
 
-/**
- * A code shown as text and read out grouped: sighted users see `WDJB-MJHT`, screen readers hear
- * the characters one by one with a pause between groups ("W D J B, M J H T") instead of trying to
- * pronounce it as a word.
- */
+/** A user code shown grouped (`WDJB-MJHT`) and read out grouped (see spoken.ts). */
 export function spokenCode(code: string): SafeHtml {
-  const groups = formatUserCode(code).split('-');
-  return html`<span aria-hidden="true">${groups.join('-')}</span
-    ><span class="sr-only">${groups.map((group) => [...group].join(' ')).join(', ')}</span>`;
+  return spokenGroups(formatUserCode(code).split('-'), '-');
 }
 
 /** `GET /device`: the form where the user types (or confirms) the code shown on the device. */
@@ -37,6 +34,7 @@ export function codeEntryPage(view: CodeEntryView): Page {
       html`<h1>${t.title}</h1>
         ${formError(t.invalid, view.invalid)}
         <p>${t.intro}</p>
+        ${view.linkUnusable === true && html`<p class="notice">${t.linkUnusable}</p>`}
         ${
           view.fromLink === true &&
           view.code !== undefined &&

@@ -3,6 +3,8 @@ import { html, type SafeHtml } from './html.js';
 import { utcTime } from './i18n/format.js';
 import { layout } from './layout.js';
 import type { Page } from './page.js';
+import { summariseUserAgent } from './user-agent.js';
+import type { Messages } from './i18n/en.js';
 
 /** Where a request came from: the device's (stored at issuance) or this browser's. */
 export interface RequestOrigin {
@@ -27,6 +29,13 @@ export interface ConsentView {
 /** `<time datetime="2026-01-01T10:15Z">2026-01-01 10:15 UTC</time>`. */
 function utcTimeElement(at: number): SafeHtml {
   return html`<time datetime="${new Date(at).toISOString()}">${utcTime(at)}</time>`;
+}
+
+/** A User-Agent in plain words (when it says something recognisable) above the raw header. */
+function userAgent(t: Messages['consent'], header: string): string | SafeHtml {
+  const summary = summariseUserAgent(header);
+  if (summary === undefined) return header;
+  return html`${t.software(summary.software, summary.platform)}<br /><small class="muted">${header}</small>`;
 }
 
 function origin(title: string, unknown: string, rows: readonly (readonly [string, string | SafeHtml])[]): SafeHtml {
@@ -61,11 +70,11 @@ export function consentPage(view: ConsentView): Page {
         ${origin(t.requested, t.unknown, [
           [t.when, html`${t.age(view.requestedAt, view.now)} (${utcTimeElement(view.requestedAt)})`],
           [t.ip, view.device.ip],
-          [t.userAgent, view.device.userAgent],
+          [t.userAgent, userAgent(t, view.device.userAgent)],
         ])}
         ${origin(t.thisBrowser, t.unknown, [
           [t.ip, view.browser.ip],
-          [t.userAgent, view.browser.userAgent],
+          [t.userAgent, userAgent(t, view.browser.userAgent)],
         ])}
         ${
           view.device.ip !== '' &&

@@ -6,7 +6,7 @@ import type { PageContext } from './page.js';
  * The document around every page: language, viewport, the site's own stylesheet, no scripts,
  * nothing from elsewhere. A page showing an error says so first in its title (`options.error`).
  * The language switcher comes after the main content, so the form is
- * the first thing the keyboard reaches.
+ * the first thing the keyboard reaches (a page shown once has none: page-language.ts).
  */
 export function layout(
   context: PageContext,
@@ -26,17 +26,22 @@ export function layout(
       </head>
       <body>
         <main>${content}</main>
-        <footer>
-          <nav aria-label="${t.languageSwitcher}">
-            <ul class="languages">
-              ${context.languages.map((link) =>
-                link.current
-                  ? html`<li><a href="${link.href}" lang="${link.lang}" aria-current="true">${link.name}</a></li>`
-                  : html`<li><a href="${link.href}" lang="${link.lang}" hreflang="${link.lang}">${link.name}</a></li>`,
-              )}
-            </ul>
-          </nav>
-        </footer>
+        ${
+          context.languages.length > 0 &&
+          html`<footer>
+            <nav aria-label="${t.languageSwitcher}">
+              <ul class="languages">
+                ${context.languages.map((link) =>
+                  link.current
+                    ? html`<li><a href="${link.href}" lang="${link.lang}" aria-current="true">${link.name}</a></li>`
+                    : html`<li>
+                        <a href="${link.href}" lang="${link.lang}" hreflang="${link.lang}">${link.name}</a>
+                      </li>`,
+                )}
+              </ul>
+            </nav>
+          </footer>`
+        }
       </body>
     </html>`;
 }

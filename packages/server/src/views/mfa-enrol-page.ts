@@ -1,10 +1,11 @@
 import { PATHS } from '../verification/paths.js';
 import { formError } from './form-error.js';
 import { totpInput } from './totp-input.js';
-import { html, type SafeHtml } from './html.js';
+import { html } from './html.js';
 import { layout } from './layout.js';
 import type { Page } from './page.js';
 import { qrCodeSvg } from './qr-code.js';
+import { spokenGroups } from './spoken.js';
 
 /** What the enrolment page shows. */
 export interface MfaEnrolView {
@@ -13,20 +14,10 @@ export interface MfaEnrolView {
   readonly tenant: string;
   /** The `otpauth://` URI the QR code carries. */
   readonly uri: string;
-  /** The base32 secret in groups of four, for typing it in. */
+  /** The base32 secret in groups of four, for typing it in (read out grouped: spoken.ts). */
   readonly keyGroups: readonly string[];
   /** The confirming code did not match. */
   readonly invalid?: boolean;
-}
-
-/**
- * The key shown grouped (`JBSW Y3DP …`) and read out character by character with a pause between
- * groups ("J B S W, Y 3 D P"), as `spokenCode` (code-entry-page.ts) does for user codes; the visible text stays
- * selectable for copying.
- */
-function spokenKey(groups: readonly string[]): SafeHtml {
-  return html`<span aria-hidden="true">${groups.join(' ')}</span
-    ><span class="sr-only">${groups.map((group) => [...group].join(' ')).join(', ')}</span>`;
 }
 
 /**
@@ -46,7 +37,8 @@ export function mfaEnrolPage(view: MfaEnrolView): Page {
         ${qrCodeSvg(view.uri, t.qrLabel)}
         <p id="totp_key_hint">${t.manual}</p>
         <p class="totp-key">
-          <span class="sr-only">${t.keyLabel}: </span><strong class="code-display">${spokenKey(view.keyGroups)}</strong>
+          <span class="sr-only">${t.keyLabel}: </span
+          ><strong class="code-display">${spokenGroups(view.keyGroups, ' ')}</strong>
         </p>
         <form method="post" action="${PATHS.mfaEnrol}">
           <input type="hidden" name="csrf" value="${view.csrf}" />

@@ -2,6 +2,7 @@ import { PATHS } from '../verification/paths.js';
 import { html } from './html.js';
 import { layout } from './layout.js';
 import type { Page } from './page.js';
+import { spokenGroups } from './spoken.js';
 
 /**
  * The page right after a TOTP enrolment: the recovery codes, shown this once (only their hashes
@@ -16,7 +17,7 @@ export function recoveryCodesPage(codes: readonly string[]): Page {
       html`<h1>${t.title}</h1>
         <p>${t.intro}</p>
         <ol class="recovery-codes" aria-label="${t.listLabel}">
-          ${codes.map((code) => html`<li><code>${code}</code></li>`)}
+          ${codes.map((code) => html`<li><code>${spokenGroups(code.split('-'), '-')}</code></li>`)}
         </ol>
         <form method="get" action="${PATHS.consent}">
           <div class="actions"><button type="submit">${t.continue}</button></div>

@@ -44,5 +44,6 @@ footer{max-width:30rem;margin:0 auto 2rem;padding:0 2rem}
 details.recovery{margin-top:1.5rem}
 details.recovery summary{cursor:pointer;color:#0f5ba8;padding:.65rem 0;width:max-content;max-width:100%}
 .recovery-codes{font-family:ui-monospace,Menlo,Consolas,monospace;columns:2;column-gap:2rem;padding-left:2rem}
-@media (max-width:22rem){.recovery-codes{columns:1}}
+.recovery-codes code{white-space:nowrap}
+@media (max-width:30rem){.recovery-codes{columns:1}}
 `;

@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { VERIFICATION_LIMITS } from '../../src/verification/limits.js';
 import { pollOnce, requestDeviceCode } from './support/device-code.js';
-import { alertText, heading, openCodeEntry, submit, submitCode, submitSignIn } from './support/pages.js';
+import { alertText, heading, navigation, openCodeEntry, submit, submitCode, submitSignIn } from './support/pages.js';
 import { useBrowserSuite } from './support/suite.js';
 
 // The code entry page in a browser: one kind message for every code that does not work; the
@@ -60,12 +60,14 @@ describe('code entry in a browser', () => {
     expect(await alertText(page)).toBe(
       `There have been too many attempts. Try again in ${minutes} minute${minutes === 1 ? '' : 's'} (after ${after} UTC).`,
     );
-    // Nothing to submit on this page: no form, no field.
+    // Nothing to submit on this page: no form, no field; a way back for when the time has come.
     expect(await page.locator('form').count()).toBe(0);
+    const back = page.getByRole('link', { name: 'Back to code entry' });
 
     // When the time has come, the right code goes through.
     suite.server.clock.advance(retryAfter * 1000);
-    await openCodeEntry(page, suite.server.url);
+    await navigation(page, () => back.click());
+    expect(await heading(page)).toBe('Enter code');
     await submitCode(page, userCode);
     expect(await heading(page)).toBe('Sign in');
   });
@@ -103,11 +105,20 @@ describe('deep link (verification_uri_complete)', () => {
     expect(await heading(page)).toBe('Are you trying to sign in to Contoso CLI?');
   });
 
-  it('a link with a malformed code pre-fills nothing and asks for no confirmation', async () => {
+  it('a link whose code cannot be used (malformed, unknown, expired, used) pre-fills nothing and says so', async () => {
+    const expired = await requestDeviceCode(suite.server);
+    suite.server.clock.advance(15 * 60_000 + 1);
+    const used = await requestDeviceCode(suite.server);
+    await suite.server.approve(used.userCode);
     const page = await suite.newPage();
-    await page.goto(`${suite.server.url}/device?user_code=%3Cb%3Ex`);
-    expect(await heading(page)).toBe('Enter code');
-    expect(await page.getByLabel('Code').inputValue()).toBe('');
-    expect(await page.locator('.notice').count()).toBe(0);
+    for (const code of ['%3Cb%3Ex', 'BBBB-BBBB', expired.userCode, used.userCode]) {
+      await page.goto(`${suite.server.url}/device?user_code=${code}`);
+      expect(await heading(page)).toBe('Enter code');
+      expect(await page.getByLabel('Code').inputValue(), code).toBe('');
+      // One notice for every reason (as the form's one message), and no confirmation to make.
+      expect(await page.locator('.notice').allInnerTexts(), code).toEqual([
+        'The code in the link you opened can’t be used: it may have expired or been used already. Enter the code your device shows now.',
+      ]);
+    }
   });
 });

@@ -26,6 +26,6 @@ describe('every verification page', () => {
     const response = await state.reach(page, suite.server);
     expect(response.status()).toBe(state.status);
     expect(await heading(page)).toMatch(state.heading);
-    await expectGoodPage(page, state.name, weights, state.main ? 'both' : 'phone');
+    await expectGoodPage(page, state.name, weights, state.main ? 'both' : 'phone', state.status);
   });
 });

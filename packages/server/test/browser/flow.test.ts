@@ -51,7 +51,8 @@ describe('the whole flow in a browser, with the client polling', () => {
     ]);
     const details = (await page.locator('main').innerText()).replace(/\s+/g, ' ');
     expect(details).toMatch(/When (less than a minute|\d+ minutes?) ago \(\d{4}-\d\d-\d\d \d\d:\d\d UTC\)/);
-    expect(details).toContain(`User agent ${await userAgentOf(page)}`);
+    // In plain words first (headless Chromium on this Linux machine), then as sent.
+    expect(details).toContain(`User agent Chrome (headless) on Linux ${await userAgentOf(page)}`);
     expect(details).toContain('IP address 127.0.0.1');
     expect(details).toContain('Only continue if you started this sign-in on a device in front of you.');
     expect(details).toContain(`Signed in as ${USER.displayName} (${USER.username}).`);

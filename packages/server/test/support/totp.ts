@@ -34,7 +34,7 @@ export function manualKeyOf(html: string): string {
 
 /** The recovery codes listed on the page shown after enrolment. */
 export function recoveryCodesOf(html: string): string[] {
-  return [...html.matchAll(/<li><code>([a-z0-9-]+)<\/code><\/li>/g)].map((m) => m[1] ?? '');
+  return [...html.matchAll(/<li><code><span aria-hidden="true">([a-z0-9-]+)<\/span/g)].map((m) => m[1] ?? '');
 }
 
 /** Fixed recovery codes for {@link enrolDirectly}. */

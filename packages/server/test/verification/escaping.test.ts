@@ -44,4 +44,18 @@ describe('consent page escaping', () => {
     expect(consent.html).toContain(`Are you trying to sign in to Evil ${escapeHtml(EVIL)}?`);
     expect(consent.html).toContain('<li>&lt;b&gt;x&lt;/b&gt;</li>');
   });
+
+  it('escapes a user agent it puts in plain words too, in the words and in the raw string', async () => {
+    const agent = `evil/1.0${EVIL}`;
+    await server.issue('BCDF-GHJL', { requestUserAgent: agent });
+    const consent = await reachConsent(
+      browserOn(server, '198.51.100.11', 'Mozilla/5.0 (Windows NT 10.0) Chrome/1'),
+      'BCDF-GHJL',
+    );
+    expect(consent.html).not.toContain('<script>');
+    expect(consent.html).toContain(`<small class="muted">${escapeHtml(agent)}</small>`);
+    expect(consent.html).toContain(
+      'Chrome on Windows<br /><small class="muted">Mozilla/5.0 (Windows NT 10.0) Chrome/1</small>',
+    );
+  });
 });

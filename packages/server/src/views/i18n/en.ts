@@ -33,6 +33,8 @@ export const en = {
       'This code came with the link you opened. Check that it matches the code shown on your device, then select Next.',
     invalid:
       'That code didn’t work. Check the code and try again. Codes expire after a few minutes and work only once: if yours is old, ask your device for a new one.',
+    linkUnusable:
+      'The code in the link you opened can’t be used: it may have expired or been used already. Enter the code your device shows now.',
   },
   rateLimited: {
     title: 'Too many attempts',
@@ -42,6 +44,7 @@ export const en = {
         'minute',
         'minutes',
       )} (after ${utcTime(retryAt)}).`,
+    restart: 'Back to code entry',
   },
   signIn: {
     title: 'Sign in',
@@ -89,13 +92,14 @@ export const en = {
     question: (app: string): string => `Are you trying to sign in to ${app}?`,
     signedInAs: (displayName: string, username: string): string => `Signed in as ${displayName} (${username}).`,
     permissions: 'If you allow, it will be able to:',
-    code: 'Code',
     scopes: SCOPES,
     requested: 'The sign-in was requested',
     thisBrowser: 'This browser',
     when: 'When',
     ip: 'IP address',
     userAgent: 'User agent',
+    software: (software: string, platform: string | undefined): string =>
+      platform === undefined ? software : `${software} on ${platform}`,
     unknown: 'unknown',
     age: (at: number, now: number): string => {
       const minutes = Math.floor(Math.max(0, now - at) / 60_000);
@@ -123,6 +127,11 @@ export const en = {
     deniedTitle: 'Sign-in denied',
     denied: 'Nothing was granted.',
     close: 'You can close this window and return to your device.',
+  },
+  notFound: {
+    title: 'Page not found',
+    text: 'There is no page at this address. To sign in a device, enter the code it shows.',
+    restart: 'Enter a code',
   },
   failure: {
     title: 'Something went wrong',

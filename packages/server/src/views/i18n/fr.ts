@@ -31,6 +31,8 @@ export const fr: Messages = {
       'Ce code est arrivé avec le lien que vous avez ouvert. Vérifiez qu’il correspond au code affiché sur votre appareil, puis sélectionnez Suivant.',
     invalid:
       'Ce code n’a pas fonctionné. Vérifiez le code et réessayez. Les codes expirent au bout de quelques minutes et ne servent qu’une fois : si le vôtre est ancien, demandez-en un nouveau à votre appareil.',
+    linkUnusable:
+      'Le code du lien que vous avez ouvert ne peut pas être utilisé : il a peut-être expiré ou déjà servi. Entrez le code que votre appareil affiche maintenant.',
   },
   rateLimited: {
     title: 'Trop de tentatives',
@@ -38,6 +40,7 @@ export const fr: Messages = {
       `Il y a eu trop de tentatives. Réessayez dans ${minutes(
         Math.max(1, Math.ceil((retryAt - now) / 60_000)),
       )} (après ${utcTime(retryAt)}).`,
+    restart: 'Revenir à la saisie du code',
   },
   signIn: {
     title: 'Connexion',
@@ -87,13 +90,14 @@ export const fr: Messages = {
     question: (app: string): string => `Essayez-vous de vous connecter à ${app} ?`,
     signedInAs: (displayName: string, username: string): string => `Connecté en tant que ${displayName} (${username}).`,
     permissions: 'Si vous autorisez, elle pourra :',
-    code: 'Code',
     scopes: SCOPES,
     requested: 'La connexion a été demandée',
     thisBrowser: 'Ce navigateur',
     when: 'Quand',
     ip: 'Adresse IP',
     userAgent: 'Agent utilisateur',
+    software: (software: string, platform: string | undefined): string =>
+      platform === undefined ? software : `${software} sous ${platform}`,
     unknown: 'inconnu',
     age: (at: number, now: number): string => {
       const elapsed = Math.floor(Math.max(0, now - at) / 60_000);
@@ -121,6 +125,11 @@ export const fr: Messages = {
     deniedTitle: 'Connexion refusée',
     denied: 'Rien n’a été accordé.',
     close: 'Vous pouvez fermer cette fenêtre et revenir à votre appareil.',
+  },
+  notFound: {
+    title: 'Page introuvable',
+    text: 'Il n’y a pas de page à cette adresse. Pour connecter un appareil, entrez le code qu’il affiche.',
+    restart: 'Entrer un code',
   },
   failure: {
     title: 'Une erreur s’est produite',

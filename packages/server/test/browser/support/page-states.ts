@@ -66,6 +66,20 @@ export const PAGE_STATES: readonly PageState[] = [
     reach: async (page, server) => (await page.goto((await requestDeviceCode(server)).verificationUriComplete))!,
   },
   {
+    name: 'code-entry-link-unusable',
+    main: false,
+    status: 200,
+    heading: 'Enter code',
+    reach: async (page, server) => (await page.goto(`${server.url}/device?user_code=BBBB-BBBB`))!,
+  },
+  {
+    name: 'not-found',
+    main: false,
+    status: 404,
+    heading: 'Page not found',
+    reach: async (page, server) => (await page.goto(`${server.url}/device/sign-in`))!,
+  },
+  {
     name: 'code-entry-invalid',
     main: false,
     status: 400,
