@@ -8,8 +8,29 @@
 // stays external and lazy). Measured with bench/dist/cli-startup.bench.js on a cache hit: one
 // module instead of ~40; CommonJS skips the ESM loader and the builtins' ESM facades (~7 ms of CPU);
 // minified, the file parses faster (see the README's performance section).
-import { chmod } from 'node:fs/promises';
-import { build } from 'esbuild';
+//
+// Outputs are written only when they changed, each through a temporary file renamed over the old
+// one: a build (`npm start` runs one) never truncates a bundle another process is loading, and an
+// unchanged bundle keeps its mtime (the launcher's code cache is keyed on it).
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { build as esbuild } from 'esbuild';
+
+/** esbuild's build, its files written by {@link writeChanged} instead of by esbuild. */
+async function build(options, mode = 0o644) {
+  const result = await esbuild({ ...options, write: false });
+  for (const file of result.outputFiles) await writeChanged(file.path, file.contents, mode);
+}
+
+/** Writes `contents` to `path` unless it already holds them: a new file, renamed into place. */
+async function writeChanged(path, contents, mode) {
+  const existing = await readFile(path).catch(() => undefined);
+  if (existing !== undefined && Buffer.compare(existing, contents) === 0) return;
+  await mkdir(dirname(path), { recursive: true });
+  const temporary = `${path}.${process.pid}.tmp`;
+  await writeFile(temporary, contents, { mode });
+  await rename(temporary, path);
+}
 
 const external = ['jose', 'undici', '@napi-rs/keyring'];
 
@@ -61,15 +82,17 @@ const launchers = {
   devicelogin: 'packages/cli/dist/launcher/devicelogin.js',
   'git-credential-devicelogin': 'packages/cli/dist/launcher/git-credential-devicelogin.js',
 };
-await build({
-  entryPoints: launchers,
-  outdir: 'packages/cli/dist/bundle',
-  outExtension: { '.js': '.cjs' },
-  bundle: true,
-  format: 'cjs',
-  platform: 'node',
-  target: 'node20',
-  define: { 'import.meta.dirname': '__dirname' },
-  logLevel: 'warning',
-});
-for (const name of Object.keys(launchers)) await chmod(`packages/cli/dist/bundle/${name}.cjs`, 0o755);
+await build(
+  {
+    entryPoints: launchers,
+    outdir: 'packages/cli/dist/bundle',
+    outExtension: { '.js': '.cjs' },
+    bundle: true,
+    format: 'cjs',
+    platform: 'node',
+    target: 'node20',
+    define: { 'import.meta.dirname': '__dirname' },
+    logLevel: 'warning',
+  },
+  0o755,
+);
