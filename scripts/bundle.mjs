@@ -14,11 +14,16 @@
 // unchanged bundle keeps its mtime (the launcher's code cache is keyed on it).
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { build as esbuild } from 'esbuild';
+
+// Paths (entry points, outputs, the source paths esbuild writes into comments and maps) are taken
+// from the repository, whatever the working directory: the same sources give the same bytes.
+const root = fileURLToPath(new URL('..', import.meta.url));
 
 /** esbuild's build, its files written by {@link writeChanged} instead of by esbuild. */
 async function build(options, mode = 0o644) {
-  const result = await esbuild({ ...options, write: false });
+  const result = await esbuild({ ...options, absWorkingDir: root, write: false });
   for (const file of result.outputFiles) await writeChanged(file.path, file.contents, mode);
 }
 
