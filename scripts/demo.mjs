@@ -23,7 +23,10 @@ const password = process.env.DEMO_PASSWORD ?? randomBytes(9).toString('base64url
 const user = { tenant: 'contoso', username: 'ada@contoso.example', displayName: 'Ada Lovelace', password };
 const clientId = 'devicelogin-demo';
 
-const context = processContext();
+// Hints about starting over with the token cache (the no-keyring notice, keyring errors) name the
+// demo's own file: `devicelogin logout --all` is not on the PATH here, and would act on the
+// user's own cache rather than this one.
+const context = { ...processContext(), startOver: 'delete .devicelogin/token-cache.json and run npm start again' };
 const env = {
   ...process.env,
   DEVICELOGIN_CONFIG_DIR: join(dataDir, 'cli-config'),

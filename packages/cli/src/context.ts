@@ -32,6 +32,12 @@ export interface CliContext {
    * throws `KeyringUnavailableError`.
    */
   readonly keyProvider: ((cachePath: string) => KeyProvider) | undefined;
+  /**
+   * How hints tell the user to delete the token cache and sign in again, completing "then …"
+   * (default: `run 'devicelogin logout --all' and sign in again`). The `npm start` demo, whose
+   * cache is its own file and whose `devicelogin` is not on the PATH, names what works there.
+   */
+  readonly startOver?: string;
   /** Extra client settings merged into every `PublicClientApplication` (tests: a clock). */
   readonly clientSystem?: PublicClientConfiguration['system'];
   /** Loads `@devicelogin/client` (lazily, once). */

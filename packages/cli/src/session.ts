@@ -5,7 +5,7 @@ import { configFilePath, tokenCachePath } from './config/paths.js';
 import { resolveTarget, type Target, type TargetFlags } from './config/target.js';
 import type { CliContext, ClientModule } from './context.js';
 import { UsageError } from './errors.js';
-import { openTokenStorage, type KeyringPolicy, type TokenStorage } from './store/storage.js';
+import { openTokenStorage, type KeyringSetting, type TokenStorage } from './store/storage.js';
 
 /** What a command that talks to a provider works with. */
 export interface Session {
@@ -16,13 +16,22 @@ export interface Session {
   readonly config: ConfigFile;
 }
 
-/** The keyring policy: `DEVICELOGIN_KEYRING`, else the config's `keyring`, else `auto`. */
-export function keyringPolicy(context: CliContext, config: ConfigFile): KeyringPolicy {
-  const value = context.env['DEVICELOGIN_KEYRING'] ?? config.keyring ?? 'auto';
-  if (value !== 'auto' && value !== 'required') {
-    throw new UsageError(`DEVICELOGIN_KEYRING must be auto or required, not "${value}".`);
+/**
+ * The keyring policy: `DEVICELOGIN_KEYRING` (when set and not empty), else the config's
+ * `keyring`, else `auto`; with where it came from, so that hints name what changes it.
+ * @throws {UsageError} `DEVICELOGIN_KEYRING` is neither `auto` nor `required`.
+ */
+export function keyringPolicy(context: CliContext, config: ConfigFile): KeyringSetting {
+  const variable = context.env['DEVICELOGIN_KEYRING'];
+  if (variable !== undefined && variable !== '') {
+    if (variable !== 'auto' && variable !== 'required') {
+      throw new UsageError(`DEVICELOGIN_KEYRING must be auto or required, not "${variable}".`);
+    }
+    return { policy: variable, source: 'environment' };
   }
-  return value;
+  return config.keyring === undefined
+    ? { policy: 'auto', source: 'default' }
+    : { policy: config.keyring, source: 'config' };
 }
 
 /** Reads the config file named by the environment (or the XDG default). */
@@ -44,7 +53,7 @@ export async function openSession(
   const client = await context.loadClient();
   const storage = await openTokenStorage(context, client, {
     path: tokenCachePath(context.env, context.homeDir),
-    policy: keyringPolicy(context, config),
+    keyring: keyringPolicy(context, config),
     write: options.write,
   });
   const app = new client.PublicClientApplication({

@@ -148,7 +148,7 @@ export function resolveTarget(flags: TargetFlags, env: Env, config: ConfigFile):
       'Pass --client-id <id> (with --authority or --provider), or use a profile: devicelogin config set --profile work client-id <id>',
     );
   }
-  const audience = nonEmpty(profile.audience) ?? nonEmpty(env['DEVICELOGIN_AUDIENCE']);
+  const audience = nonEmpty(env['DEVICELOGIN_AUDIENCE']) ?? nonEmpty(profile.audience);
   const dpop = dpopSetting(flags, env, profile);
   const loginCommand =
     profileName !== undefined && flags.authority === undefined && flags.clientId === undefined

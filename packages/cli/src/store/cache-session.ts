@@ -21,7 +21,7 @@ export async function openCache(context: CliContext): Promise<CacheSession> {
   const client = await context.loadClient();
   const storage = await openTokenStorage(context, client, {
     path: tokenCachePath(context.env, context.homeDir),
-    policy: keyringPolicy(context, config),
+    keyring: keyringPolicy(context, config),
     write: false,
   });
   const app = new client.PublicClientApplication({

@@ -2,7 +2,8 @@ import { readFile, stat, writeFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { configCommand } from '../../src/commands/config/config.js';
-import { resolveTarget } from '../../src/config/target.js';
+import type { ConfigFile, ProfileKey } from '../../src/config/config-file.js';
+import { resolveTarget, type Target, type TargetFlags } from '../../src/config/target.js';
 import { main } from '../../src/main.js';
 import { EXIT } from '../../src/exit-codes.js';
 import { cliHome, testContext, type CliHome } from '../support/cli-env.js';
@@ -54,8 +55,25 @@ describe('config: run', () => {
         'profiles.work.client-secret=(set)\n',
     );
     expect((await run('config', 'unset', '--profile', 'work', 'client-id')).exit).toBe(0);
-    expect((await run('config', 'get', '--profile', 'work', 'client-id')).exit).toBe(EXIT.error);
+    expect(await run('config', 'get', '--profile', 'work', 'client-id')).toEqual({
+      exit: EXIT.error,
+      out: '',
+      err: 'client-id is not set in profile "work".\n',
+    });
     expect(await run('config', 'path')).toMatchObject({ out: `${path}\n` });
+  });
+
+  it('get of an unset key: exit 1, one line on stderr saying what is not set where', async () => {
+    expect(await run('config', 'get', 'default-profile')).toEqual({
+      exit: EXIT.error,
+      out: '',
+      err: 'default-profile is not set.\n',
+    });
+    expect(await run('config', 'get', '--profile', 'nope', 'scopes')).toEqual({
+      exit: EXIT.error,
+      out: '',
+      err: 'scopes is not set: there is no profile "nope".\n',
+    });
   });
 
   it('a broken config file is a usage error naming the file', async () => {
@@ -97,6 +115,104 @@ describe('profiles and environment', () => {
     expect(resolveTarget({ tenant: 'fabrikam.com' }, {}, config).authority).toBe(
       'https://login.microsoftonline.com/fabrikam.com',
     );
+  });
+
+  /** One row per setting docs/cli.md lists: its flag (if any), its variable, its profile key. */
+  const SETTINGS: readonly {
+    readonly key: ProfileKey;
+    readonly variable: string;
+    readonly flag: 'authority' | 'clientId' | 'provider' | 'scopes' | 'tenant' | undefined;
+    /** The flag's, the variable's and the profile's values. */
+    readonly values: readonly [string, string, string];
+    /** What the target makes of a value (undefined: the setting's default). */
+    readonly read: (target: Target) => unknown;
+    readonly expected: (value: string | undefined) => unknown;
+  }[] = [
+    {
+      key: 'authority',
+      variable: 'DEVICELOGIN_AUTHORITY',
+      flag: 'authority',
+      values: ['https://flag.example/t', 'https://env.example/t', 'https://profile.example/t'],
+      read: (t) => t.authority,
+      expected: (v) => v,
+    },
+    {
+      key: 'client-id',
+      variable: 'DEVICELOGIN_CLIENT_ID',
+      flag: 'clientId',
+      values: ['flag-client', 'env-client', 'profile-client'],
+      read: (t) => t.clientId,
+      expected: (v) => v,
+    },
+    {
+      key: 'provider',
+      variable: 'DEVICELOGIN_PROVIDER',
+      flag: 'provider',
+      values: ['okta', 'auth0', 'keycloak'],
+      read: (t) => t.provider,
+      expected: (v) => v,
+    },
+    {
+      key: 'scopes',
+      variable: 'DEVICELOGIN_SCOPES',
+      flag: 'scopes',
+      values: ['flag.scope', 'env.scope', 'profile.scope'],
+      read: (t) => t.scopes,
+      expected: (v) => (v === undefined ? [] : [v]),
+    },
+    {
+      key: 'tenant',
+      variable: 'DEVICELOGIN_TENANT',
+      flag: 'tenant',
+      values: ['flag-tenant', 'env-tenant', 'profile-tenant'],
+      read: (t) => t.authority,
+      expected: (v) => `https://base.example/${v ?? 'base'}`,
+    },
+    {
+      key: 'client-secret',
+      variable: 'DEVICELOGIN_CLIENT_SECRET',
+      flag: undefined,
+      values: ['', 'env-secret', 'profile-secret'],
+      read: (t) => t.clientSecret,
+      expected: (v) => v,
+    },
+    {
+      key: 'audience',
+      variable: 'DEVICELOGIN_AUDIENCE',
+      flag: undefined,
+      values: ['', 'https://env.api', 'https://profile.api'],
+      read: (t) => t.extraParameters,
+      expected: (v) => (v === undefined ? {} : { audience: v }),
+    },
+    {
+      key: 'dpop',
+      variable: 'DEVICELOGIN_DPOP',
+      flag: undefined, // --dpop can only turn DPoP on: its own test below
+      values: ['', 'false', 'true'],
+      read: (t) => t.dpop,
+      expected: (v) => v === 'true',
+    },
+  ];
+
+  it.each(SETTINGS)('$key: the flag over $variable over the profile over the default', (setting) => {
+    const base: Record<string, string> = { authority: 'https://base.example/base', 'client-id': 'base-client' };
+    const [flagValue, envValue, profileValue] = setting.values;
+    const withKey = { profiles: { p: { ...base, [setting.key]: profileValue } } };
+    const withoutKey = Object.fromEntries(Object.entries(base).filter(([key]) => key !== setting.key));
+    const env = { [setting.variable]: envValue };
+    const resolve = (flags: TargetFlags, vars: Record<string, string>, config: ConfigFile) =>
+      setting.read(resolveTarget({ profile: 'p', ...flags }, vars, config));
+
+    expect(resolve({}, {}, withKey)).toEqual(setting.expected(profileValue));
+    expect(resolve({}, env, withKey)).toEqual(setting.expected(envValue));
+    if (setting.flag !== undefined) {
+      expect(resolve({ [setting.flag]: flagValue }, env, withKey)).toEqual(setting.expected(flagValue));
+    }
+    if (setting.key === 'client-id') {
+      expect(() => resolve({}, {}, { profiles: { p: withoutKey } })).toThrow(/No client id/);
+    } else {
+      expect(resolve({}, {}, { profiles: { p: withoutKey } })).toEqual(setting.expected(undefined));
+    }
   });
 
   it('an app on the command line does not inherit the default profile', () => {

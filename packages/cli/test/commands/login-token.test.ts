@@ -63,13 +63,25 @@ describe('login: parse', () => {
 
 describe('login: run (non-TTY, no keyring)', () => {
   it('prints plain lines, signs in, stores a 0600 file and says so once', async () => {
+    // A cancelled attempt first: nothing is written, so nothing is said about the file.
+    const cancelled = testContext(home);
+    const attempt = main(['login', ...targetArgs(server)], cancelled.context);
+    await cancelled.io.waitForStderr(USER_CODE);
+    cancelled.interrupt();
+    expect(await attempt).toBe(EXIT.cancelled);
+    expect(cancelled.io.stderrText()).not.toContain('No OS keyring');
+    await expect(stat(home.cachePath)).rejects.toThrow(/ENOENT/);
+
     const first = await login();
     expect(first.exit).toBe(EXIT.ok);
     const err = first.io.stderrText();
     expect(err).toContain(`To sign in, open ${server.url}/device in a browser and enter the code ${first.code}\n`);
     expect(err).toMatch(/Waiting for the sign-in; the code expires in 1[45]:\d\d/);
     expect(err).toContain(`Signed in as ${USER.username} (contoso)\n`);
-    expect(err).toContain('No OS keyring is available: the token cache is stored unencrypted in');
+    const notice = `No OS keyring is available: the token cache is stored unencrypted in ${home.cachePath} (mode 0600).\n`;
+    expect(err.split(notice)).toHaveLength(2); // said once…
+    expect(err.indexOf(notice)).toBeGreaterThan(err.indexOf('Signed in as')); // …once the file holds the tokens
+    expect(err).toContain("then run 'devicelogin logout --all' and sign in again.\n");
     expect(err).not.toMatch(/\u001b\[/); // no colour off a terminal
     expect(first.io.stdoutText()).toBe('');
     expect((await stat(home.cachePath)).mode & 0o777).toBe(0o600);
@@ -82,7 +94,9 @@ describe('login: run (non-TTY, no keyring)', () => {
   it('keyring = required: no keyring is exit 6, nothing written', async () => {
     const test = testContext(home, { env: { DEVICELOGIN_KEYRING: 'required' } });
     expect(await main(['login', ...targetArgs(server)], test.context)).toBe(EXIT.storage);
-    expect(test.io.stderrText()).toMatch(/error: No OS keyring is available, and the configuration requires one/);
+    expect(test.io.stderrText()).toContain(
+      'error: No OS keyring is available, and DEVICELOGIN_KEYRING=required does not allow the plaintext file.\n',
+    );
     await expect(stat(home.cachePath)).rejects.toThrow(/ENOENT/);
   });
 

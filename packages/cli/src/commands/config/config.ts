@@ -53,7 +53,7 @@ Examples:
   devicelogin config set keyring required
   devicelogin config list
 
-Exit codes: 0 ok, 1 get of an unset key, 2 usage.`;
+Exit codes: 0 ok, 1 get of an unset key (said on stderr; stdout stays empty), 2 usage.`;
 
 function checkKey(profile: string | undefined, key: string): ProfileKey | GlobalKey {
   const keys: readonly string[] = profile === undefined ? GLOBAL_KEYS : PROFILE_KEYS;
@@ -103,6 +103,13 @@ function lines(config: ConfigFile): [string, string][] {
     }
   }
   return out;
+}
+
+/** What `config get` says on stderr when the key has no value (it exits 1). */
+function notSetMessage(config: ConfigFile, profile: string | undefined, key: string): string {
+  if (profile === undefined) return `${key} is not set.`;
+  if (config.profiles?.[profile] === undefined) return `${key} is not set: there is no profile "${profile}".`;
+  return `${key} is not set in profile "${profile}".`;
 }
 
 /** `devicelogin config`. */
@@ -160,7 +167,10 @@ export const configCommand: Command<ConfigOptions> = {
           options.profile === undefined
             ? config[options.key as GlobalKey]
             : config.profiles?.[options.profile]?.[options.key as ProfileKey];
-        if (value === undefined) return EXIT.error;
+        if (value === undefined) {
+          stderr.write(`${notSetMessage(config, options.profile, options.key)}\n`);
+          return EXIT.error;
+        }
         stdout.write(`${value}\n`);
         return EXIT.ok;
       }

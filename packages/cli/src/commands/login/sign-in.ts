@@ -5,6 +5,7 @@ import { renderQr } from '../../render/qr.js';
 import { styleFor } from '../../render/style.js';
 import { groupUserCode } from '../../render/user-code.js';
 import type { Session } from '../../session.js';
+import { takeStorageNotice } from '../../store/storage.js';
 
 /** How the device code is shown. */
 export interface SignInDisplay {
@@ -69,8 +70,9 @@ async function showCode(context: CliContext, info: DeviceCodeInfo, display: Sign
 /**
  * The device code sign-in of login, `token --interactive`, kubectl-credential and
  * git-credential: shows the URL and code on stderr (QR and countdown on a TTY, JSON events on
- * stdout with `json`), waits for the user, and tells who signed in. Ctrl+C (the context's
- * signal) rejects with `cancelled`; the cache is written only after a successful sign-in.
+ * stdout with `json`), waits for the user, and tells who signed in (and, the first time, that
+ * the tokens went to a plaintext file). Ctrl+C (the context's signal) rejects with `cancelled`;
+ * the cache is written only after a successful sign-in.
  */
 export async function signIn(
   context: CliContext,
@@ -79,7 +81,6 @@ export async function signIn(
   extra: { readonly claims?: string } = {},
 ): Promise<AuthenticationResult> {
   const { io } = context;
-  if (session.storage.notice !== undefined) io.stderr.write(`${session.storage.notice}\n\n`);
   const style = styleFor(io.stderrIsTTY, context.env);
   const countdownStop = new AbortController();
   let countdown: Promise<void> = Promise.resolve();
@@ -118,6 +119,10 @@ export async function signIn(
       `${style.green('Signed in as')} ${style.bold(account.username || account.homeAccountId)}${tenant === '' ? '' : ` (${tenant})`}\n`,
     );
   }
+  // Said once the plaintext file holds the tokens: not before (a failed or cancelled sign-in
+  // writes nothing), and not again for a second sign-in of this command.
+  const notice = await takeStorageNotice(session.storage);
+  if (notice !== undefined) io.stderr.write(`\n${notice}\n`);
   if (display.json) {
     writeEvent(context, {
       event: 'signed_in',

@@ -65,7 +65,7 @@ export const statusCommand: Command<StatusOptions> = {
   },
   async run(options, context) {
     const config = await loadConfig(context);
-    const policy = keyringPolicy(context, config);
+    const { policy } = keyringPolicy(context, config);
     const { app, storage } = await openCache(context);
     const accounts = await app.getAccounts(); // loads the cache first
     const summaries = summarizeCache(app.getTokenCache().serialize(), accounts);
