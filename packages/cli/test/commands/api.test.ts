@@ -1,12 +1,16 @@
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { readBody, sendJson, startServer } from '@devicelogin/test-utils';
 import { apiCommand } from '../../src/commands/api/api.js';
 import { claimsChallenge } from '../../src/commands/api/challenge.js';
 import { main } from '../../src/main.js';
 import { EXIT } from '../../src/exit-codes.js';
 import { useSignedInFixture } from '../support/signed-in-fixture.js';
-import { testContext } from '../support/cli-env.js';
-import { restoreCache, targetArgs, USER } from '../support/cli-server.js';
+import { cliHome, testContext, type CliHome } from '../support/cli-env.js';
+import { CLIENT_ID, restoreCache, targetArgs, USER, USER_CODE } from '../support/cli-server.js';
+import { cachedAccessTokens, SCOPES } from '../support/command-options.js';
+import { startRecordingProxy, type Exchange, type RecordingProxy } from '../support/recording-proxy.js';
+import { adminOnServer } from '../../../server/test/support/admin-on-server.js';
+import { startTestServer, type TestServer } from '../../../server/test/support/test-server.js';
 
 const fixture = useSignedInFixture();
 beforeEach(() => restoreCache(fixture.home, fixture.cache));
@@ -95,28 +99,6 @@ describe('api: run', () => {
     }
   });
 
-  it('a 401 with a claims challenge: a new token with those claims, one retry', async () => {
-    const tokens: string[] = [];
-    const claims = '{"access_token":{"xms_cc":{"values":["cp1"]}}}';
-    const fake = await startServer((request, response) => {
-      tokens.push(request.headers.authorization ?? '');
-      if (tokens.length === 1) {
-        const challenge = `Bearer realm="", error="insufficient_claims", claims="${Buffer.from(claims).toString('base64')}"`;
-        sendJson(response, 401, { error: 'insufficient_claims' }, { 'www-authenticate': challenge });
-      } else sendJson(response, 200, { second: true });
-    });
-    try {
-      fixture.server.clock.advance(1000); // a new token differs from the cached one (another iat)
-      const result = await api(`${fake.url}/cae`);
-      expect(result).toMatchObject({ exit: EXIT.ok, out: '{"second":true}\n' });
-      expect(result.err).toContain('claims challenge');
-      expect(tokens).toHaveLength(2);
-      expect(tokens[1]).not.toBe(tokens[0]);
-    } finally {
-      await fake.close();
-    }
-  });
-
   it('refuses to send the token over plain http to another host (exit 2)', async () => {
     const result = await api('http://example.com/x');
     expect(result.exit).toBe(EXIT.usage);
@@ -130,5 +112,111 @@ describe('api: run', () => {
     const result = await api(`${url}/gone`);
     expect(result.exit).toBe(EXIT.network);
     expect(result.err).toMatch(/^error: Cannot reach http:\/\/127\.0\.0\.1:\d+ \(ECONNREFUSED\)\./);
+  });
+});
+
+/**
+ * Continuous Access Evaluation with the real server: after `devicelogin-admin users revoke
+ * --access-only`, its /api/me answers the cached token with an Entra-style claims challenge. The
+ * server sits behind a recording proxy (its public URL), so the test sees what reached its
+ * token endpoint. The server issues tokens after the revocation whether or not the refresh
+ * carries the claims, so only the recorded request body shows that the CLI passed them on.
+ */
+describe('api: a claims challenge from the real server (CAE)', () => {
+  let proxy: RecordingProxy;
+  let server: TestServer;
+  let home: CliHome;
+  beforeAll(async () => {
+    proxy = await startRecordingProxy();
+    server = await startTestServer({ pollIntervalSeconds: 1, publicUrl: proxy.url });
+    proxy.forwardTo(server.url);
+  });
+  afterAll(async () => {
+    await server?.close();
+    await proxy?.close();
+  });
+  beforeEach(async () => {
+    home = await cliHome();
+    // Signed in through the proxy (the server's public URL), approved in the store.
+    const test = testContext(home);
+    const exit = main(['login', ...target()], test.context);
+    const [, code] = await test.io.waitForStderr(USER_CODE);
+    await server.approve(code!);
+    expect(await exit, test.io.stderrText()).toBe(EXIT.ok);
+  });
+  afterEach(() => home.remove());
+
+  const target = () => ['--authority', `${proxy.url}/contoso`, '--client-id', CLIENT_ID, '--scopes', SCOPES];
+  const revokeAccessTokens = async () =>
+    expect((await adminOnServer(server, ['users', 'revoke', USER.username, '--access-only'])).code).toBe(0);
+
+  /** `devicelogin api /api/me`, and the /api/me and token requests that reached the server meanwhile. */
+  async function callApi() {
+    const from = proxy.exchanges.length;
+    const test = testContext(home);
+    const exit = await main(['api', '/api/me', ...target()], test.context);
+    const seen = proxy.exchanges.slice(from).filter((e) => e.path === '/api/me' || e.path.endsWith('/token'));
+    return { exit, out: test.io.stdoutText(), err: test.io.stderrText(), seen };
+  }
+
+  /** The decoded `claims` of a claims challenge answer. */
+  function challengedClaims(answer: Exchange | undefined): string {
+    const header = String(answer?.responseHeaders['www-authenticate']);
+    expect(header).toMatch(/^Bearer realm="[^"]*", error="insufficient_claims", claims="[^"]+"$/);
+    return Buffer.from(/claims="([^"]+)"/.exec(header)![1]!, 'base64').toString('utf8');
+  }
+
+  it('the claims reach the token endpoint in one refresh; /api/me is called exactly twice', async () => {
+    const [cached] = await cachedAccessTokens(home.cachePath);
+    server.clock.advance(1000);
+    await revokeAccessTokens();
+    const result = await callApi();
+    expect(result.exit, result.err).toBe(EXIT.ok);
+    expect(result.seen.map((e) => `${e.method} ${e.path} ${e.status}`)).toStrictEqual([
+      'GET /api/me 401',
+      'POST /contoso/oauth2/v2.0/token 200',
+      'GET /api/me 200',
+    ]);
+    const [challenged, refresh, retried] = result.seen;
+    const claims = challengedClaims(challenged);
+    expect(JSON.parse(claims)).toStrictEqual({
+      access_token: { nbf: { essential: true, value: expect.stringMatching(/^\d+$/) as unknown } },
+    });
+    const form = new URLSearchParams(refresh?.requestBody);
+    expect(form.get('grant_type')).toBe('refresh_token');
+    expect(form.get('claims')).toBe(claims);
+    const [renewed] = await cachedAccessTokens(home.cachePath);
+    expect(renewed).not.toBe(cached);
+    expect(challenged?.requestHeaders.authorization).toBe(`Bearer ${cached}`);
+    expect(retried?.requestHeaders.authorization).toBe(`Bearer ${renewed}`);
+    expect(JSON.parse(result.out)).toMatchObject({ preferred_username: USER.username });
+    expect(result.err).toBe('The API asked for new claims (claims challenge); renewing the token and retrying once.\n');
+  });
+
+  it('the renewed token challenged as well (revoked again meanwhile): no second retry, exit 7', async () => {
+    server.clock.advance(1000);
+    await revokeAccessTokens();
+    // Right after the server issued the renewed token, and before the CLI gets it: revoke again.
+    proxy.onAnswer(async (exchange) => {
+      if (new URLSearchParams(exchange.requestBody).get('grant_type') === 'refresh_token') await revokeAccessTokens();
+    });
+    let result;
+    try {
+      result = await callApi();
+    } finally {
+      proxy.onAnswer(undefined);
+    }
+    expect(result.seen.map((e) => `${e.method} ${e.path} ${e.status}`)).toStrictEqual([
+      'GET /api/me 401',
+      'POST /contoso/oauth2/v2.0/token 200',
+      'GET /api/me 401',
+    ]);
+    expect(new URLSearchParams(result.seen[1]?.requestBody).get('claims')).toBe(challengedClaims(result.seen[0]));
+    expect(result.exit).toBe(EXIT.httpClientError);
+    expect(JSON.parse(result.out)).toStrictEqual({ error: 'insufficient_claims' });
+    expect(result.err).toBe(
+      'The API asked for new claims (claims challenge); renewing the token and retrying once.\n' +
+        'HTTP 401 Unauthorized\n',
+    );
   });
 });
