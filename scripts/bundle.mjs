@@ -21,6 +21,11 @@ import { build as esbuild } from 'esbuild';
 // from the repository, whatever the working directory: the same sources give the same bytes.
 const root = fileURLToPath(new URL('..', import.meta.url));
 
+/** What every bundle shares: one file for Node 20 with its imports inlined. */
+const common = { bundle: true, platform: 'node', target: 'node20', logLevel: 'warning' };
+/** The CLI's CommonJS files (`.cjs`), next to each other. */
+const cliFiles = { ...common, format: 'cjs', outdir: 'packages/cli/dist/bundle', outExtension: { '.js': '.cjs' } };
+
 /** esbuild's build, its files written by {@link writeChanged} instead of by esbuild. */
 async function build(options, mode = 0o644) {
   const result = await esbuild({ ...options, absWorkingDir: root, write: false });
@@ -42,13 +47,10 @@ const external = ['jose', 'undici', '@napi-rs/keyring'];
 await build({
   entryPoints: ['packages/client/dist/index.js'],
   outfile: 'packages/client/dist/bundle/index.js',
-  bundle: true,
+  ...common,
   format: 'esm',
-  platform: 'node',
-  target: 'node20',
   sourcemap: true,
   external,
-  logLevel: 'warning',
 });
 
 const cliBins = {
@@ -57,15 +59,10 @@ const cliBins = {
 };
 await build({
   entryPoints: cliBins,
-  outdir: 'packages/cli/dist/bundle',
-  outExtension: { '.js': '.cjs' },
+  ...cliFiles,
   // One file per bin, no code splitting: measured, splitting the commands into lazy chunks cost
   // more CPU (≈ +30 ms user time for `devicelogin token`) than compiling the unused ones saved.
   // Commands are still evaluated lazily (esbuild keeps the dynamic imports as lazy inits).
-  bundle: true,
-  format: 'cjs',
-  platform: 'node',
-  target: 'node20',
   sourcemap: true,
   external: [...external, 'qrcode'],
   minify: true,
@@ -78,7 +75,6 @@ await build({
   // vm.Script code cache loses the script's dynamic-import callback: `import()` there throws
   // ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING (the silent refresh of a second run did).
   supported: { 'dynamic-import': false },
-  logLevel: 'warning',
 });
 
 // The bins themselves: tiny launchers that run those bundles with V8's code cache
@@ -90,14 +86,8 @@ const launchers = {
 await build(
   {
     entryPoints: launchers,
-    outdir: 'packages/cli/dist/bundle',
-    outExtension: { '.js': '.cjs' },
-    bundle: true,
-    format: 'cjs',
-    platform: 'node',
-    target: 'node20',
+    ...cliFiles,
     define: { 'import.meta.dirname': '__dirname' },
-    logLevel: 'warning',
   },
   0o755,
 );
