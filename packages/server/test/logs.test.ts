@@ -60,7 +60,7 @@ describe('server logs', () => {
     const log = lines.join('');
     expect(lines.length).toBeGreaterThan(8);
     expect(log).toContain('/contoso/oauth2/v2.0/token');
-    expect(log).toContain('refresh token family revoked');
+    expect(log).toContain('refresh token grant revoked');
     expect(log).toContain('"path":"/device/signin"');
     expect(log).toContain('"path":"/device/consent"');
     assertNoSecretsIn(log, secrets);

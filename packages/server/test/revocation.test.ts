@@ -34,13 +34,18 @@ const revokedAt = async (s: TestServer, token: string) =>
   (await s.context.store.findRefreshToken(sha256(token)))?.revokedAt;
 
 describe('revocation endpoint', () => {
-  it('revoking a refresh token revokes its whole family; other sign-ins are untouched', async () => {
+  it('revoking a refresh token revokes its whole grant, access tokens included; other sign-ins are untouched', async () => {
     const s = await start();
-    const rt1 = (await signIn(s)).refresh_token;
+    const first = await signIn(s);
+    const rt1 = first.refresh_token;
     const rt2 = tokensOf(await refresh(s, rt1)).refresh_token;
     const rt3 = tokensOf(await refresh(s, rt2)).refresh_token;
-    const otherSession = (await signIn(s)).refresh_token;
+    const other = await signIn(s);
+    const otherSession = other.refresh_token;
     s.clock.advance(1000);
+    const me = (accessToken: string) =>
+      fetch(`${s.url}/api/me`, { headers: { authorization: `Bearer ${accessToken}` } }).then((r) => r.status);
+    expect(await me(first.access_token)).toBe(200);
 
     // rt2 was already rotated: revoking it still ends the session, rt3 (its successor) included.
     const answer = await revoke(s, { token: rt2, token_type_hint: 'refresh_token', client_id: CLIENT_ID });
@@ -50,7 +55,11 @@ describe('revocation endpoint', () => {
     for (const token of [rt1, rt2, rt3]) expect(await revokedAt(s, token)).toBe(s.clock.now());
     expect((await refresh(s, rt3)).body).toMatchObject({ error: 'invalid_grant', suberror: 'bad_token' });
 
+    // RFC 7009 §2.1: the grant's access tokens are refused at once by the APIs that check it.
+    expect(await me(first.access_token)).toBe(401);
+
     expect(await revokedAt(s, otherSession)).toBeUndefined();
+    expect(await me(other.access_token)).toBe(200);
     expect((await refresh(s, otherSession)).status).toBe(200);
   });
 

@@ -11,9 +11,13 @@ import { tenantOf, type TenantParams } from './tenant.js';
  * `invalid_client`). A missing `token` is `invalid_request`; every other outcome is an empty 200
  * (`no-store`), so the answer never tells whether a token exists:
  *
- * - a refresh token of this client: its whole family (the sign-in it was rotated from, every
- *   rotation of it included) is revoked, whatever its state and whichever tenant path is used
- *   (the token itself is the credential, and it works at `common` anyway);
+ * - a refresh token of this client: its whole grant is revoked (the sign-in it was rotated from,
+ *   every rotation of it included, and the approval record), whatever its state and whichever
+ *   tenant path is used (the token itself is the credential, and it works at `common` anyway).
+ *   As RFC 7009 §2.1 asks of a server that can, the access tokens of that grant die with it: the
+ *   demo API, userinfo and introspection refuse them from then on (they check the grant's
+ *   approval, see `accessTokenState`); an API elsewhere that verifies the JWT offline still
+ *   accepts them until they expire;
  * - a refresh token of another client: nothing is revoked. RFC 7009 §2.1 has the server refuse
  *   such a request; we answer it as an invalid token (§2.2), which does not reveal to that client
  *   that the token exists;
@@ -37,8 +41,8 @@ export function registerRevocation(app: FastifyInstance, context: ServerContext)
       const client = await requireClient(context, form['client_id']);
       const record = await context.store.findRefreshToken(sha256(token));
       if (record !== undefined && record.clientId === client.clientId) {
-        const revoked = await context.store.revokeFamily(record.familyId, context.clock.now());
-        request.log.info({ clientId: client.clientId, revoked }, 'refresh token family revoked');
+        const revoked = await context.store.revokeGrant(record.grantId, context.clock.now());
+        request.log.info({ clientId: client.clientId, revoked }, 'refresh token grant revoked');
       }
       return reply.code(200).send();
     },
