@@ -21,6 +21,11 @@ export const EXIT = {
   httpClientError: 7,
   /** `devicelogin api`: the API answered 5xx. */
   httpServerError: 8,
+  /**
+   * `devicelogin logout`: signed out on this machine, but a revocation request to the provider
+   * failed (unreachable, timed out, an error answer): the tokens may still be valid there.
+   */
+  revocationFailed: 9,
   /** Interrupted with Ctrl+C (SIGINT): 128 + 2, as shells report it. */
   cancelled: 130,
 } as const;

@@ -15,6 +15,11 @@ export interface ExplicitEndpoints {
   readonly jwks?: string;
   /** Expected id_token issuer. */
   readonly issuer?: string;
+  /**
+   * The RFC 7009 token revocation endpoint, used by {@link PublicClientApplication.signOut}.
+   * Without it, a sign-out is local only (reported as `no_endpoint`).
+   */
+  readonly revocation?: string;
 }
 
 /** Who the application is and where it signs in (MSAL's `auth` section). */
@@ -207,9 +212,9 @@ function userAgentOf(product: string | undefined): string {
 }
 
 function checkEndpoints(endpoints: ExplicitEndpoints): ExplicitEndpoints {
-  for (const key of ['deviceAuthorization', 'token', 'jwks'] as const) {
+  for (const key of ['deviceAuthorization', 'token', 'jwks', 'revocation'] as const) {
     const value = endpoints[key];
-    if (value === undefined && key === 'jwks') continue;
+    if (value === undefined && (key === 'jwks' || key === 'revocation')) continue;
     if (typeof value !== 'string' || !URL.canParse(value) || !/^https?:$/.test(new URL(value).protocol)) {
       throw new ConfigurationError(`auth.endpoints.${key}`, 'must be an absolute http(s) URL');
     }

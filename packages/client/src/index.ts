@@ -8,6 +8,7 @@ export type {
   TokenCacheAccess,
 } from './public-client.js';
 export type { SilentRequest } from './flows/silent.js';
+export type { SignOutOptions, SignOutResult, RevocationOutcome } from './flows/sign-out.js';
 export type { CacheOptions } from './config.js';
 export type { CachePersistence, CacheVersion, CacheWarning, LoadedCache } from './cache/persistence.js';
 export type {

@@ -1,4 +1,3 @@
-import { sameEnvironment } from './authority/environment.js';
 import { resolveConfig, type PublicClientConfiguration, type ResolvedConfig } from './config.js';
 import { resolveEndpoints, type ResolvedEndpoints } from './authority/endpoints.js';
 import { InvalidFlowError } from './errors.js';
@@ -10,6 +9,7 @@ import { completeSignIn } from './flows/complete.js';
 import { startFlow, type DeviceCodeRequest } from './flows/start.js';
 import { acquireTokenSilently, type SilentRequest } from './flows/silent.js';
 import { SingleFlight } from './flows/single-flight.js';
+import { forgetAccount, signOutAccount, type SignOutOptions, type SignOutResult } from './flows/sign-out.js';
 import { TokenCache } from './cache/token-cache.js';
 import { accountInfoOf } from './cache/cached-result.js';
 import type { AccountInfo } from './account.js';
@@ -143,18 +143,44 @@ export class PublicClientApplication {
     return first === undefined ? undefined : accountInfoOf(first.value);
   }
 
-  /** Removes an account, all its tokens and its DPoP key from the cache (and its persistence). */
+  /**
+   * Removes an account, all its tokens and its DPoP key from the cache (and its persistence).
+   * Local only: tokens already issued stay valid at the provider; {@link signOut} revokes them.
+   */
   async removeAccount(account: AccountInfo): Promise<void> {
-    await this.#cache.sync();
-    await this.#cache.write(() => [
-      ...this.#cache
-        .accountsByHomeId(account.homeAccountId)
-        .filter((a) => sameEnvironment(a.value.environment, account.environment))
-        .map((a) => ({ section: 'Account' as const, key: a.key, value: undefined })),
-      ...this.#cache
-        .credentialsOf(account.homeAccountId, account.environment)
-        .map((c) => ({ section: c.section, key: c.key, value: undefined })),
-    ]);
+    await forgetAccount(this.#cache, account);
+  }
+
+  /**
+   * Signs an account out: revokes its refresh tokens at the provider (RFC 7009), then removes it
+   * from the cache as {@link removeAccount} does, whatever the provider answered. It reports what
+   * happened instead of throwing: `result.revocation.status` is `revoked`, `not_requested`
+   * (`revoke: false`), `no_endpoint` (the provider advertises no `revocation_endpoint`: Microsoft
+   * Entra ID has none), `no_refresh_token`, or `failed` with the typed error kept (network,
+   * timeout, an error answer such as HTTP 503; never a token in it).
+   *
+   * Each refresh token of this client for the account (its own, and the family's) is sent as
+   * `token` with `token_type_hint=refresh_token` and `client_id`, plus the client secret and a
+   * DPoP proof of the account's key when the app uses them, as at the token endpoint. Per RFC 7009
+   * §2.1 a server that can also revokes the access tokens issued from the same grant (a devicelogin
+   * server's own APIs refuse them at once). Where APIs check self-contained JWT access tokens
+   * offline, the access tokens already issued stay valid there until they expire, typically within
+   * an hour; the cached copies are deleted with the account.
+   * @example
+   * ```ts
+   * const { revocation } = await app.signOut(account);
+   * if (revocation.status === 'failed') console.error(`Not revoked: ${revocation.error.message}`);
+   * ```
+   * @throws {ConfigurationError} `account` is not an AccountInfo (nothing is sent or removed).
+   * @throws {CacheLockTimeoutError} {CacheIoError} the cache could not be written (after the revocation).
+   * @see RFC 7009 §2
+   */
+  async signOut(account: AccountInfo, options: SignOutOptions = {}): Promise<SignOutResult> {
+    return signOutAccount(
+      { config: this.#config, cache: this.#cache, dpop: this.#dpop, endpoints: (c) => this.#resolveEndpoints(c) },
+      account,
+      options,
+    );
   }
 
   /** MSAL-style serialise/deserialise of the in-memory cache. */

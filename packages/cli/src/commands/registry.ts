@@ -26,7 +26,7 @@ export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
     load: async () => runnable((await import('./accounts/accounts.js')).accountsCommand),
   },
   logout: {
-    summary: 'sign out of one account, or all',
+    summary: 'sign out of one account, or all (revoking at the provider)',
     load: async () => runnable((await import('./logout/logout.js')).logoutCommand),
   },
   status: {

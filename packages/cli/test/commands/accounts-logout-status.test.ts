@@ -72,7 +72,7 @@ describe('status', () => {
 
 describe('logout', () => {
   it('parse: --account and --all are exclusive', () => {
-    expect(logoutCommand.parse(['--all'])).toEqual({ account: undefined, all: true });
+    expect(logoutCommand.parse(['--all'])).toMatchObject({ account: undefined, all: true, revoke: true });
     expect(() => logoutCommand.parse(['--all', '--account', 'x'])).toThrow(/not both/);
   });
 
@@ -80,7 +80,12 @@ describe('logout', () => {
     await restoreCache(fixture.home, fixture.cache);
     const test = testContext(fixture.home);
     expect(await main(['logout'], test.context)).toBe(EXIT.ok);
-    expect(test.io.stderrText()).toMatch(new RegExp(`^Signed out ${USER.username} \\(127\\.0\\.0\\.1:\\d+\\)\\.\\n$`));
+    // No app configured (no flags, variables or profile): nothing to revoke with, local only.
+    expect(test.io.stderrText()).toMatch(
+      new RegExp(
+        `^Signed out ${USER.username} on 127\\.0\\.0\\.1:\\d+ \\(not revoked: no app is configured to revoke with`,
+      ),
+    );
     const token = testContext(fixture.home);
     expect(await main(['token', ...targetArgs(fixture.server)], token.context)).toBe(EXIT.interactionRequired);
   });

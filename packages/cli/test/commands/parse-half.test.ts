@@ -169,15 +169,36 @@ describe('accounts and status: parse', () => {
 });
 
 describe('logout: parse', () => {
-  it('the only account by default, or one named; no positional', () => {
-    expect(logoutCommand.parse([])).toStrictEqual({ account: undefined, all: false });
+  const noTarget = {
+    profile: undefined,
+    authority: undefined,
+    clientId: undefined,
+    provider: undefined,
+    scopes: undefined,
+    tenant: undefined,
+  };
+
+  it('the only account by default, or one named; revokes unless --local; no positional', () => {
+    expect(logoutCommand.parse([])).toStrictEqual({ account: undefined, all: false, revoke: true, target: noTarget });
     expect(logoutCommand.parse(['--account', 'ada@contoso.example'])).toStrictEqual({
       account: 'ada@contoso.example',
       all: false,
+      revoke: true,
+      target: noTarget,
     });
+    expect(logoutCommand.parse(['--all', '--local'])).toMatchObject({ all: true, revoke: false });
     expect(usageErrorOf(() => logoutCommand.parse(['ada@contoso.example'])).message).toBe(
       'Unexpected argument "ada@contoso.example".',
     );
+  });
+
+  it('the app to revoke with: the target options', () => {
+    expect(logoutCommand.parse(['--profile', 'work']).target).toMatchObject({ profile: 'work' });
+    expect(logoutCommand.parse(['--authority', 'https://id.example.com', '--client-id', 'app']).target).toMatchObject({
+      authority: 'https://id.example.com',
+      clientId: 'app',
+    });
+    expect(usageErrorOf(() => logoutCommand.parse(['--no-revoke'])).message).toBe("Unknown option '--no-revoke'.");
   });
 });
 

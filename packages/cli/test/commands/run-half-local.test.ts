@@ -158,9 +158,12 @@ describe('status: run', () => {
 });
 
 describe('logout: run', () => {
+  // Local only: revoking would end the file's shared signed-in session (logout-revoke.test.ts revokes).
+  const local = { revoke: false, target: {} } as const;
+
   it('none signed in: says so, exit 0', async () => {
     const test = context();
-    expect(await logoutCommand.run({ account: undefined, all: false }, test.context)).toBe(EXIT.ok);
+    expect(await logoutCommand.run({ account: undefined, all: false, ...local }, test.context)).toBe(EXIT.ok);
     expect(test.io.stderrText()).toBe('No accounts are signed in.\n');
     expect(test.io.stdoutText()).toBe('');
   });
@@ -168,8 +171,10 @@ describe('logout: run', () => {
   it('the only account: removed from the cache (the file stays), one line on stderr', async () => {
     await signedIn();
     const test = context();
-    expect(await logoutCommand.run({ account: undefined, all: false }, test.context)).toBe(EXIT.ok);
-    expect(test.io.stderrText()).toBe(`Signed out ${USER.username} (${host()}).\n`);
+    expect(await logoutCommand.run({ account: undefined, all: false, ...local }, test.context)).toBe(EXIT.ok);
+    expect(test.io.stderrText()).toBe(
+      `Signed out ${USER.username} on ${host()} (on this machine only: issued tokens stay valid until they expire).\n`,
+    );
     expect(test.io.stdoutText()).toBe('');
     expect(await accountsJson()).toStrictEqual([]);
     const left = JSON.parse(await readFile(fixture.home.cachePath, 'utf8')) as Record<string, object>;
@@ -180,21 +185,21 @@ describe('logout: run', () => {
   it('an account by home account id; an unknown one: UsageError (exit 2), nothing removed', async () => {
     await signedIn();
     const error = await rejectionOf(
-      logoutCommand.run({ account: 'nobody@example.com', all: false }, context().context),
+      logoutCommand.run({ account: 'nobody@example.com', all: false, ...local }, context().context),
     );
     expect(error).toBeInstanceOf(UsageError);
     expect(error).toMatchObject({ message: 'No signed-in account "nobody@example.com".', exitCode: EXIT.usage });
     const [account] = await accountsJson();
     const test = context();
     const id = String(account?.['home_account_id']);
-    expect(await logoutCommand.run({ account: id, all: false }, test.context)).toBe(EXIT.ok);
+    expect(await logoutCommand.run({ account: id, all: false, ...local }, test.context)).toBe(EXIT.ok);
     expect(await accountsJson()).toStrictEqual([]);
   });
 
   it('all: deletes the cache file and names it', async () => {
     await signedIn();
     const test = context();
-    expect(await logoutCommand.run({ account: undefined, all: true }, test.context)).toBe(EXIT.ok);
+    expect(await logoutCommand.run({ account: undefined, all: true, ...local }, test.context)).toBe(EXIT.ok);
     expect(test.io.stderrText()).toBe(`Signed out of every account (deleted ${fixture.home.cachePath}).\n`);
     await expect(stat(fixture.home.cachePath)).rejects.toThrow(/ENOENT/);
   });

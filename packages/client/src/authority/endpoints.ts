@@ -10,6 +10,8 @@ export interface ResolvedEndpoints {
   readonly jwks: string | undefined;
   /** Expected id_token issuer; may contain `{tenantid}` (Entra multi-tenant authorities). */
   readonly issuer: string | undefined;
+  /** The RFC 7009 revocation endpoint, when the provider has one (metadata `revocation_endpoint`). */
+  readonly revocation: string | undefined;
   /**
    * The longest `Prefer: wait=N` the token endpoint honours (seconds), when its metadata
    * advertises long-poll (`device_authorization_long_poll_max_wait`, a devicelogin extension).
@@ -35,6 +37,7 @@ async function findEndpoints(config: ResolvedConfig, signal: AbortSignal | undef
       jwks: config.endpoints.jwks,
       // OIDC Core §3.1.3.7: the issuer is always checked; without an explicit one it is the authority.
       issuer: config.endpoints.issuer ?? config.authority,
+      revocation: config.endpoints.revocation,
     });
   }
   const templates = config.profile.endpoints;
@@ -46,6 +49,8 @@ async function findEndpoints(config: ResolvedConfig, signal: AbortSignal | undef
       token: expandTemplate(templates.token, config.authority),
       jwks: expand(templates.jwks),
       issuer: expand(templates.issuer),
+      // No template has one: Entra has no revocation endpoint, GitHub's is not RFC 7009.
+      revocation: undefined,
     });
   }
   const metadata = await discoverMetadata(config.authority, config.http, signal);
@@ -60,6 +65,7 @@ async function findEndpoints(config: ResolvedConfig, signal: AbortSignal | undef
     token: metadata.tokenEndpoint,
     jwks: metadata.jwksUri,
     issuer: metadata.issuer,
+    revocation: metadata.revocationEndpoint,
     ...advertisedLongPoll(metadata.raw),
   });
 }
@@ -67,7 +73,8 @@ async function findEndpoints(config: ResolvedConfig, signal: AbortSignal | undef
 /**
  * Resolves the endpoints of a configuration: explicit `auth.endpoints` first, then the
  * profile's templates, then discovery. With an https authority every endpoint must be https
- * too (a discovery document must not downgrade the device code or tokens to plain http).
+ * too (a discovery document must not downgrade the device code or tokens to plain http). The
+ * revocation endpoint is checked when it is used (`signOut`), so that a bad one never stops a sign-in.
  * @throws {ConfigurationError} naming the endpoint that is not https.
  */
 export async function resolveEndpoints(

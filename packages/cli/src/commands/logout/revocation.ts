@@ -1,0 +1,97 @@
+import type { AccountInfo, PublicClientApplication, SignOutResult } from '@devicelogin/client';
+import { sameEnvironment } from '../../accounts.js';
+import type { TargetFlags } from '../../config/target.js';
+import type { CliContext } from '../../context.js';
+import { UsageError } from '../../errors.js';
+import { openSession } from '../../session.js';
+import { openCache } from '../../store/cache-session.js';
+
+/** The token cache as `logout` uses it, and whether revocation can go through a configured app. */
+export interface LogoutCache {
+  /** A client over the token cache: the configured app's when there is one. */
+  readonly app: PublicClientApplication;
+  /** Host of the configured app's authority: only its accounts can be revoked through it. */
+  readonly revocationHost: string | undefined;
+}
+
+const STAY_VALID = 'issued tokens stay valid until they expire';
+
+/** Why an account's tokens were not sent for revocation although `--local` was not given. */
+const NO_APP = 'no app is configured to revoke with (name it with --profile, or --client-id and --authority)';
+
+/** True when the command line names an app (then a mistake in it stops the command). */
+export function hasTargetFlags(flags: TargetFlags): boolean {
+  return [flags.profile, flags.authority, flags.clientId, flags.provider, flags.tenant].some((v) => v !== undefined);
+}
+
+/**
+ * Opens the token cache for `logout`. With `revoke`, through the app the flags, `DEVICELOGIN_*`
+ * variables or the default profile name (as `token` does); when none is configured and no flag
+ * names one, through a placeholder app (sign-out is then local only).
+ * @throws {UsageError} the flags name an app that cannot be resolved (nothing is signed out).
+ */
+export async function openLogoutCache(context: CliContext, target: TargetFlags, revoke: boolean): Promise<LogoutCache> {
+  if (revoke) {
+    try {
+      const session = await openSession(context, target, { write: false });
+      return { app: session.app, revocationHost: new URL(session.app.authority).host };
+    } catch (error) {
+      if (!(error instanceof UsageError) || hasTargetFlags(target)) throw error;
+    }
+  }
+  return { app: (await openCache(context)).app, revocationHost: undefined };
+}
+
+/** `user@example.com on host:port`. */
+function who(account: AccountInfo): string {
+  return `${account.username || account.homeAccountId} on ${account.environment}`;
+}
+
+/** What one account's sign-out printed, and whether its revocation failed. */
+export interface SignOutReport {
+  readonly failed: 'no' | 'yes' | 'cancelled';
+}
+
+/**
+ * Signs one account out (revoking through the configured app when the account is of its
+ * authority, unless `revoke` is false) and says on stderr what happened.
+ */
+export async function signOutAndReport(
+  context: CliContext,
+  cache: LogoutCache,
+  account: AccountInfo,
+  revoke: boolean,
+): Promise<SignOutReport> {
+  const host = cache.revocationHost;
+  const sendable = revoke && host !== undefined && sameEnvironment(account.environment, host);
+  const result = await cache.app.signOut(account, { revoke: sendable, signal: context.signal });
+  const notRevoked = !revoke
+    ? `on this machine only: ${STAY_VALID}`
+    : host === undefined
+      ? `not revoked: ${NO_APP}; ${STAY_VALID}`
+      : `not revoked: signed in at another host than the configured app's ${host}; ${STAY_VALID}`;
+  context.io.stderr.write(line(result, notRevoked));
+  if (result.revocation.status !== 'failed') return { failed: 'no' };
+  return { failed: result.revocation.error.code === 'cancelled' ? 'cancelled' : 'yes' };
+}
+
+function line(result: SignOutResult, notRevoked: string): string {
+  const name = who(result.account);
+  const revocation = result.revocation;
+  switch (revocation.status) {
+    case 'revoked':
+      return `Signed out ${name} (revoked at the provider).\n`;
+    case 'no_endpoint':
+      return `Signed out ${name} (the provider has no revocation endpoint: ${STAY_VALID}).\n`;
+    case 'no_refresh_token':
+      return `Signed out ${name} (no refresh token of this app to revoke: ${STAY_VALID}).\n`;
+    case 'not_requested':
+      return `Signed out ${name} (${notRevoked}).\n`;
+    case 'failed':
+      return (
+        `Signed out ${name} on this machine only.\n` +
+        `warning: revocation at the provider failed: ${revocation.error.message.replace(/\.$/, '')}. ` +
+        `The tokens may stay valid there until they expire.\n`
+      );
+  }
+}
