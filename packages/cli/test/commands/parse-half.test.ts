@@ -169,14 +169,7 @@ describe('accounts and status: parse', () => {
 });
 
 describe('logout: parse', () => {
-  const noTarget = {
-    profile: undefined,
-    authority: undefined,
-    clientId: undefined,
-    provider: undefined,
-    scopes: undefined,
-    tenant: undefined,
-  };
+  const noTarget = NO_TARGET;
 
   it('the only account by default, or one named; revokes unless --local; no positional', () => {
     expect(logoutCommand.parse([])).toStrictEqual({ account: undefined, all: false, revoke: true, target: noTarget });
