@@ -5,6 +5,9 @@
  * proves nothing, and the raw value stays on the page.
  */
 
+/** How much of a header is read. */
+const MAX_READ = 512;
+
 /** What a User-Agent says it is. */
 export interface UserAgentSummary {
   /** The browser or program, with its version for programs (`Firefox`, `devicelogin 0.1.0`). */
@@ -21,7 +24,7 @@ const BROWSERS: readonly (readonly [RegExp, string])[] = [
   [/\b(?:Firefox|FxiOS)\//, 'Firefox'],
   [/\bHeadlessChrome\//, 'Chrome (headless)'],
   [/\b(?:Chrome|CriOS)\//, 'Chrome'],
-  [/\bVersion\/[\d.]+.*\bSafari\//, 'Safari'],
+  [/\bSafari\//, 'Safari'], // after Chrome and the others that also say Safari
 ];
 
 /** Operating systems in a browser's header, most specific first (Android also says Linux). */
@@ -54,7 +57,10 @@ const PRODUCT = /^([A-Za-z][\w.+-]*)\/([\w.+-]+)/;
 const COMMENT = /\(([a-z0-9]+)[ ;)]/i;
 
 /** The header in plain words, or undefined when it says nothing recognisable (shown raw only). */
-export function summariseUserAgent(header: string): UserAgentSummary | undefined {
+export function summariseUserAgent(fullHeader: string): UserAgentSummary | undefined {
+  // Real headers are a few hundred characters; the rest of a long one (up to Node's 16 KB header
+  // limit) is not read, so no pattern ever runs over an attacker's 16 KB.
+  const header = fullHeader.slice(0, MAX_READ);
   if (header.startsWith('Mozilla/')) {
     const software = firstMatch(header, BROWSERS);
     if (software === undefined) return undefined;

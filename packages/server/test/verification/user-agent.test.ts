@@ -50,4 +50,13 @@ describe('summariseUserAgent', () => {
       expect(summariseUserAgent(header)).toBeUndefined();
     },
   );
+
+  it('reads at most the first 512 characters of a header (up to 16 KB reach the page)', () => {
+    const padding = 'Version/1 '.repeat(1600); // the shape that made a backtracking pattern quadratic
+    expect(summariseUserAgent(`Mozilla/5.0 (Windows NT 10.0) ${padding}Chrome/1 Safari/1`)).toBeUndefined();
+    expect(summariseUserAgent(`Mozilla/5.0 (Windows NT 10.0) ${'Version/1 '.repeat(40)}Chrome/1`)).toStrictEqual({
+      software: 'Chrome',
+      platform: 'Windows',
+    });
+  });
 });
