@@ -246,4 +246,35 @@ describe('signOut', () => {
     expect(recorder.revocations).toEqual([]);
     expect(await app.getAccounts()).toHaveLength(1);
   });
+
+  it("an account of another provider (a shared cache): nothing sent to this app's provider, by signOut or a silent refresh", async () => {
+    const a = await server();
+    const b = await server();
+    const { app: appA, account, refreshToken } = await signIn(a);
+    // Application B (same client id, another provider) reads A's cache.
+    const sent: string[] = [];
+    const appB = new PublicClientApplication({
+      auth: { clientId: CLIENT_ID, authority: `${b.url}/contoso`, provider: 'generic' },
+      system: {
+        clock: b.clock,
+        fetch: (input, init) => {
+          if (typeof init?.body === 'string' && init.body.includes(encodeURIComponent(refreshToken))) sent.push(input);
+          return fetch(input, init);
+        },
+      },
+    });
+    appB.getTokenCache().deserialize(appA.getTokenCache().serialize());
+    const [foreign] = await appB.getAccounts();
+    expect(foreign?.homeAccountId).toBe(account.homeAccountId);
+
+    const silent = await appB
+      .acquireTokenSilent({ account: foreign!, scopes: SCOPES, forceRefresh: true })
+      .catch((error: unknown) => error);
+    expect(silent).toBeInstanceOf(InteractionRequiredError);
+    const result = await appB.signOut(foreign!);
+    expect(result.revocation).toEqual({ status: 'other_authority' });
+    expect(sent).toEqual([]);
+    // Still valid at its own provider, which B never reached.
+    expect((await redeem(a, refreshToken)).status).toBe(200);
+  });
 });

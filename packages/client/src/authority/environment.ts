@@ -45,6 +45,15 @@ export function sameEnvironment(a: string, b: string): boolean {
   return cacheEnvironment(a) === cacheEnvironment(b);
 }
 
+/**
+ * Whether an account's environment is the host of `authority` (aliases of one Microsoft cloud
+ * count as one): only then may this application send the account's refresh token anywhere. An
+ * account of another provider (caches are shared between applications) is not this one's.
+ */
+export function ofAuthority(environment: string, authority: string): boolean {
+  return sameEnvironment(environment, new URL(authority).host);
+}
+
 const NETWORK: ReadonlyMap<string, string> = new Map(
   MICROSOFT_CLOUDS.flatMap((cloud) =>
     cloud.aliases.map((alias) => [alias, cloud.preferredNetwork ?? cloud.preferredCache] as const),

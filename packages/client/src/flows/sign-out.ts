@@ -1,4 +1,4 @@
-import { sameEnvironment } from '../authority/environment.js';
+import { ofAuthority, sameEnvironment } from '../authority/environment.js';
 import type { ResolvedEndpoints } from '../authority/endpoints.js';
 import type { AccountInfo } from '../account.js';
 import type { Keyed, TokenCache } from '../cache/token-cache.js';
@@ -30,6 +30,9 @@ export interface SignOutOptions extends OperationOptions {
  *   endpoints without `revocation`): issued tokens stay valid until they expire;
  * - `no_refresh_token`: the cache holds no refresh token of this client for the account
  *   (signed in without `offline_access`, or by another app): nothing was sent;
+ * - `other_authority`: the account was signed in at another host than this application's
+ *   authority (a cache shared between applications): its tokens are never sent to this one's
+ *   provider; nothing was sent;
  * - `failed`: the request could not be made or was refused; `error` says why (never with a token
  *   in it). The tokens may still be valid at the provider.
  */
@@ -38,6 +41,7 @@ export type RevocationOutcome =
   | { readonly status: 'not_requested' }
   | { readonly status: 'no_endpoint' }
   | { readonly status: 'no_refresh_token' }
+  | { readonly status: 'other_authority' }
   | { readonly status: 'failed'; readonly error: ClientError };
 
 /** What {@link PublicClientApplication.signOut} did. */
@@ -115,6 +119,7 @@ async function revokeAccount(
   account: AccountInfo,
   options: OperationOptions,
 ): Promise<RevocationOutcome> {
+  if (!ofAuthority(account.environment, deps.config.authority)) return { status: 'other_authority' };
   const tokens = revocableRefreshTokens(deps, account);
   let operation: OperationContext | undefined;
   try {

@@ -1,4 +1,4 @@
-import { sameEnvironment } from '../authority/environment.js';
+import { ofAuthority, sameEnvironment } from '../authority/environment.js';
 import type { AccountInfo } from '../account.js';
 import type { ResolvedEndpoints } from '../authority/endpoints.js';
 import { accountInfoOf, cachedResult } from '../cache/cached-result.js';
@@ -75,6 +75,12 @@ export async function acquireTokenSilently(
   await cache.sync();
   const account = findAccount(cache, request.account);
   if (account === undefined) throw new InteractionRequiredError('the account is not in the token cache');
+  // Its tokens were issued by another provider (a shared cache): never served or sent here.
+  if (!ofAuthority(account.value.environment, config.authority)) {
+    throw new InteractionRequiredError(
+      `the account was signed in at ${account.value.environment}, not at this application's authority`,
+    );
+  }
   const home = account.value.home_account_id;
   const environment = account.value.environment;
   const realm = account.value.realm;

@@ -65,17 +65,19 @@ export async function signOutAndReport(
   const host = cache.revocationHost;
   const sendable = revoke && host !== undefined && sameEnvironment(account.environment, host);
   const result = await cache.app.signOut(account, { revoke: sendable, signal: context.signal });
+  const elsewhere = `not revoked: signed in at another host than the configured app's ${host ?? ''}; ${STAY_VALID}`;
   const notRevoked = !revoke
     ? `on this machine only: ${STAY_VALID}`
     : host === undefined
       ? `not revoked: ${NO_APP}; ${STAY_VALID}`
-      : `not revoked: signed in at another host than the configured app's ${host}; ${STAY_VALID}`;
-  context.io.stderr.write(line(result, notRevoked));
+      : elsewhere;
+  context.io.stderr.write(line(result, notRevoked, elsewhere));
   if (result.revocation.status !== 'failed') return { failed: 'no' };
   return { failed: result.revocation.error.code === 'cancelled' ? 'cancelled' : 'yes' };
 }
 
-function line(result: SignOutResult, notRevoked: string): string {
+/** The line saying what became of `result`; `notRevoked`, `elsewhere`: why nothing was sent. */
+function line(result: SignOutResult, notRevoked: string, elsewhere: string): string {
   const name = who(result.account);
   const revocation = result.revocation;
   switch (revocation.status) {
@@ -87,6 +89,8 @@ function line(result: SignOutResult, notRevoked: string): string {
       return `Signed out ${name} (no refresh token of this app to revoke: ${STAY_VALID}).\n`;
     case 'not_requested':
       return `Signed out ${name} (${notRevoked}).\n`;
+    case 'other_authority': // the client's own check; the host check above normally comes first
+      return `Signed out ${name} (${elsewhere}).\n`;
     case 'failed':
       return (
         `Signed out ${name} on this machine only.\n` +
