@@ -3,6 +3,7 @@ import type { CliContext } from './context.js';
 import { CliError } from './errors.js';
 import { EXIT, type ExitCode } from './exit-codes.js';
 import { styleFor } from './render/style.js';
+import { printable } from './render/printable.js';
 
 /** What the user reads when a command fails, and the exit code. */
 export interface Failure {
@@ -141,9 +142,10 @@ export function reportFailure(error: unknown, context: CliContext, debug: boolea
   if (failure.exitCode === EXIT.cancelled) {
     stderr.write(`\n${failure.message}\n`);
   } else {
-    stderr.write(`${style.red('error:')} ${failure.message}\n`);
-    if (failure.hint !== undefined) stderr.write(`${failure.hint}\n`);
+    // Messages may quote a server's answer: printed without its control characters.
+    stderr.write(`${style.red('error:')} ${printable(failure.message)}\n`);
+    if (failure.hint !== undefined) stderr.write(`${printable(failure.hint)}\n`);
   }
-  if (debug) stderr.write(`${style.dim(stackOf(error))}\n`);
+  if (debug) stderr.write(`${style.dim(printable(stackOf(error)))}\n`);
   return failure.exitCode;
 }

@@ -46,9 +46,17 @@ export function scrubOAuthError(error: OAuthErrorResponse, secrets: readonly str
   const scrub = (text: string): string => live.reduce((out, secret) => out.replaceAll(secret, '[redacted]'), text);
   const body: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(error.body)) body[key] = typeof value === 'string' ? scrub(value) : value;
+  const maybe = (value: string | undefined): string | undefined => (value === undefined ? undefined : scrub(value));
+  // Every text a server chose: a server that echoes the request may put a secret in any of them.
   return Object.freeze({
     ...error,
-    errorDescription: error.errorDescription === undefined ? undefined : scrub(error.errorDescription),
+    error: scrub(error.error),
+    errorDescription: maybe(error.errorDescription),
+    errorUri: maybe(error.errorUri),
+    suberror: maybe(error.suberror),
+    traceId: maybe(error.traceId),
+    correlationId: maybe(error.correlationId),
+    timestamp: maybe(error.timestamp),
     body: Object.freeze(body),
   });
 }

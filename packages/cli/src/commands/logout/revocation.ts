@@ -5,6 +5,7 @@ import type { CliContext } from '../../context.js';
 import { UsageError } from '../../errors.js';
 import { openSession } from '../../session.js';
 import { openCache } from '../../store/cache-session.js';
+import { printable } from '../../render/printable.js';
 
 /** The token cache as `logout` uses it, and whether revocation can go through a configured app. */
 export interface LogoutCache {
@@ -94,7 +95,7 @@ function line(result: SignOutResult, notRevoked: string, elsewhere: string): str
     case 'failed':
       return (
         `Signed out ${name} on this machine only.\n` +
-        `warning: revocation at the provider failed: ${revocation.error.message.replace(/\.$/, '')}. ` +
+        `warning: revocation at the provider failed: ${printable(revocation.error.message).replace(/\.$/, '')}. ` +
         `The tokens may stay valid there until they expire.\n`
       );
   }
