@@ -163,6 +163,9 @@ function checkClientLifetimes(config: ServerConfig, client: ClientConfig, at: st
   }
 }
 
+/** The one tenant name a path cannot have: the first segment of the verification pages' paths. */
+const RESERVED_TENANT = 'device';
+
 /**
  * Applies defaults and validates.
  * @throws {ServerConfigError} naming the first bad field.
@@ -176,6 +179,10 @@ export function resolveServerConfig(input: Partial<ServerConfig> & { readonly pu
   for (const tenant of config.tenants) {
     if (!/^[a-z0-9][a-z0-9.-]*$/.test(tenant)) {
       throw new ServerConfigError('tenants', `entry "${tenant}" must be lower-case letters, digits, dots and dashes`);
+    }
+    // `/device/…` belongs to the verification pages (their 404 page answers every GET under it).
+    if (tenant === RESERVED_TENANT) {
+      throw new ServerConfigError('tenants', `entry "${tenant}" is reserved for the verification pages (/device)`);
     }
   }
   if (config.databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(config.databaseUrl)) {

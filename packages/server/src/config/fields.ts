@@ -59,7 +59,7 @@ export const CONFIG_FIELDS: { readonly [K in keyof ServerConfig]-?: FieldSpec } 
     check: { kind: 'string-list' },
     sources: 'all',
     description:
-      'Tenants served besides `common`: lower-case letters, digits, dots and dashes. In the environment and on the command line: names separated by spaces or commas.',
+      "Tenants served besides `common`: lower-case letters, digits, dots and dashes (not `device`, the verification pages' path). In the environment and on the command line: names separated by spaces or commas.",
   },
   sqlitePath: {
     type: 'string',

@@ -102,3 +102,12 @@ describe('purgeIntervalSeconds', () => {
     expect((await load(['--purge-interval-seconds', '120'])).purgeIntervalSeconds).toBe(120);
   });
 });
+
+describe('tenants', () => {
+  it('refuses "device": the verification pages own every path under /device', () => {
+    const error = configError(() => resolveServerConfig({ publicUrl: PUBLIC_URL, tenants: ['contoso', 'device'] }));
+    expect(error.message).toContain('tenants');
+    expect(error.message).toContain('"device" is reserved');
+    expect(resolveServerConfig({ publicUrl: PUBLIC_URL, tenants: ['devices'] }).tenants).toContain('devices');
+  });
+});
