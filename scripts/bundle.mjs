@@ -12,7 +12,7 @@
 // Outputs are written only when they changed, each through a temporary file renamed over the old
 // one: a build (`npm start` runs one) never truncates a bundle another process is loading, and an
 // unchanged bundle keeps its mtime (the launcher's code cache is keyed on it).
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build as esbuild } from 'esbuild';
@@ -38,7 +38,10 @@ async function writeChanged(path, contents, mode) {
   if (existing !== undefined && Buffer.compare(existing, contents) === 0) return;
   await mkdir(dirname(path), { recursive: true });
   const temporary = `${path}.${process.pid}.tmp`;
-  await writeFile(temporary, contents, { mode });
+  await rm(temporary, { force: true }); // a leftover of a killed build
+  // `wx`: created here, never through a file or link already there; the mode set whatever the umask.
+  await writeFile(temporary, contents, { flag: 'wx' });
+  await chmod(temporary, mode);
   await rename(temporary, path);
 }
 

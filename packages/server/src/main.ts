@@ -13,11 +13,16 @@ import { buildApp } from './app.js';
 import { ServerConfigError } from './config/defaults.js';
 import { loadServerConfig } from './config/load.js';
 import { startHttps } from './tls/start-https.js';
+import { serverUsage } from './config/usage.js';
 
 async function main(): Promise<void> {
   const port = Number(process.env['PORT'] ?? 3000);
   const host = process.env['HOST'] ?? '127.0.0.1';
   const args = process.argv.slice(2);
+  if (args.includes('--help') || args.includes('-h')) {
+    process.stdout.write(serverUsage());
+    return;
+  }
   const tls = args.includes('--https') || process.env['HTTPS'] === '1' ? await startHttps(host, port) : undefined;
   // Config file (--config or DEVICELOGIN_CONFIG), DEVICELOGIN_* variables and flags: docs/configuration.md.
   const config = await loadServerConfig({
