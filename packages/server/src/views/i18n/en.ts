@@ -12,6 +12,8 @@ const SCOPES: Readonly<Record<string, string>> = {
   profile: 'See your basic profile',
   email: 'See your email address',
   offline_access: 'Stay signed in (refresh tokens)',
+  /** The demo API's scope (`apiAudience` `api://demo`, the npm start demo). */
+  'api://demo/read': 'Read your data in the demo API',
 };
 
 /** The English catalogue, the reference every translation must match key for key. */

@@ -7,6 +7,7 @@ const SCOPES: Readonly<Record<string, string>> = {
   profile: 'Voir votre profil de base',
   email: 'Voir votre adresse e-mail',
   offline_access: 'Rester connecté (jetons d’actualisation)',
+  'api://demo/read': 'Lire vos données dans l’API de démonstration',
 };
 
 /** Minutes, with French's singular for 0 and 1. */
@@ -88,7 +89,9 @@ export const fr: Messages = {
   consent: {
     title: 'Approuver la connexion ?',
     question: (app: string): string => `Essayez-vous de vous connecter à ${app} ?`,
-    signedInAs: (displayName: string, username: string): string => `Connecté en tant que ${displayName} (${username}).`,
+    // « avec le compte » : « en tant que » demands an elision before a vowel (« qu’Ada »).
+    signedInAs: (displayName: string, username: string): string =>
+      `Connecté avec le compte ${displayName} (${username}).`,
     permissions: 'Si vous autorisez, elle pourra :',
     scopes: SCOPES,
     requested: 'La connexion a été demandée',
