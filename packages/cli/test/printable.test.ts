@@ -1,4 +1,5 @@
 import * as client from '@devicelogin/client';
+import { toOAuthError } from '@devicelogin/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reportFailure } from '../src/boundary.js';
 import { printable } from '../src/render/printable.js';
@@ -23,19 +24,7 @@ describe('printable', () => {
   });
 
   it("the error boundary prints a server's error without them, on a terminal too", () => {
-    const response = {
-      status: 400,
-      error: HOSTILE,
-      errorDescription: `described ${HOSTILE}`,
-      errorUri: undefined,
-      errorCodes: [],
-      suberror: undefined,
-      traceId: undefined,
-      correlationId: undefined,
-      timestamp: undefined,
-      claims: undefined,
-      body: { error: HOSTILE },
-    };
+    const response = toOAuthError({ error: HOSTILE, error_description: `described ${HOSTILE}` }, 400, null);
     const test = testContext(home, { tty: true });
     reportFailure(
       new client.ServerError(`The server answered ${HOSTILE}.`, { status: 400, response }),
