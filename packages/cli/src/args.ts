@@ -44,14 +44,23 @@ export const TARGET_OPTIONS = {
   tenant: { type: 'string' },
 } as const satisfies ParseArgsOptionsConfig;
 
-/** Their help lines. */
-export const TARGET_HELP = `Which app (flags override DEVICELOGIN_* variables, which override the profile):
-  -p, --profile NAME      a profile from the config file (devicelogin config list)
+const TARGET_HEADING = 'Which app (flags override DEVICELOGIN_* variables, which override the profile):';
+const TARGET_APP_LINES = `  -p, --profile NAME      a profile from the config file (devicelogin config list)
       --authority URL     the authority or issuer URL
       --client-id ID      the app (client) id registered at the provider
-      --provider NAME     entra, entra-v1, adfs, github, google, auth0, okta, keycloak, generic (else inferred)
-      --scopes "A B"      scopes to request (space- or comma-separated)
-      --tenant T          Entra tenant (id or domain): https://login.microsoftonline.com/T`;
+      --provider NAME     entra, entra-v1, adfs, github, google, auth0, okta, keycloak, generic (else inferred)`;
+const SCOPES_LINE = '      --scopes "A B"      scopes to request (space- or comma-separated)';
+const TENANT_LINE = '      --tenant T          Entra tenant (id or domain): https://login.microsoftonline.com/T';
+
+/** Their help lines. */
+export const TARGET_HELP = [TARGET_HEADING, TARGET_APP_LINES, SCOPES_LINE, TENANT_LINE].join('\n');
+
+/**
+ * The help lines of {@link TARGET_OPTIONS} for a command that names an app but requests no
+ * scopes (`logout`): without `--scopes`, which it accepts, so that the same app options work
+ * with every command, and ignores.
+ */
+export const TARGET_HELP_WITHOUT_SCOPES = [TARGET_HEADING, TARGET_APP_LINES, TENANT_LINE].join('\n');
 
 /** `--dpop`, for the commands that can use a DPoP-bound token (login, token, api). */
 export const DPOP_OPTION = {

@@ -41,6 +41,10 @@ function asClientError(error: unknown): ClientError | undefined {
   return typeof code === 'string' && CLIENT_CODES.has(code) ? (error as ClientError) : undefined;
 }
 
+const INVALID_SCOPE_HINT =
+  'Pass the scopes this app may request: --scopes "openid profile offline_access <API scopes>" ' +
+  '(or in the profile: devicelogin config set --profile P scopes "…").';
+
 const NETWORK_HINT = 'Check the network connection and the HTTPS_PROXY / NO_PROXY variables, then try again.';
 
 function fromClientError(error: ClientError): Failure {
@@ -76,6 +80,10 @@ function fromClientError(error: ClientError): Failure {
           error.message,
           'This application requires DPoP: add --dpop (or: devicelogin config set --profile P dpop true).',
         );
+      }
+      // The scopes asked for are missing, unknown or not allowed for this app (RFC 6749 §5.2).
+      if (error.server?.error === 'invalid_scope' && error.hint === undefined) {
+        return fail(EXIT.error, error.message, INVALID_SCOPE_HINT);
       }
       return fail(EXIT.error, error.message, error.hint);
     case 'network_error':

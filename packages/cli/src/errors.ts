@@ -26,6 +26,13 @@ export class UsageError extends CliError {
 }
 
 /**
+ * No client id in the flags, `DEVICELOGIN_CLIENT_ID` or the profile: no app is configured (exit
+ * code 2). `logout` without app options takes it to mean "sign out on this machine only"; any
+ * other {@link UsageError} (an invalid variable or profile) stops it as it stops `token`.
+ */
+export class NoClientIdError extends UsageError {}
+
+/**
  * No usable account: the user must sign in (`devicelogin login`). Exit code 4. Raised by the
  * commands that never prompt (token, api, kubectl-credential, git-credential) when they would
  * have to.

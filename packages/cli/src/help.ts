@@ -24,5 +24,6 @@ Examples:
   devicelogin api https://graph.microsoft.com/v1.0/me --scopes User.Read
 
 Exit codes: 0 ok, 1 error, 2 usage, 3 sign-in failed, 4 sign-in needed, 5 network, 6 token storage,
-7 API answered 4xx, 8 API answered 5xx, 130 Ctrl+C. Details: docs/cli.md.
+7 API answered 4xx, 8 API answered 5xx, 9 logout: signed out here but revocation failed, 130 Ctrl+C.
+Details: docs/cli.md.
 Colour only on a terminal, never with NO_COLOR.`;

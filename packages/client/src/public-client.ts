@@ -13,6 +13,7 @@ import { forgetAccount, signOutAccount, type SignOutOptions, type SignOutResult 
 import { TokenCache } from './cache/token-cache.js';
 import { accountInfoOf } from './cache/cached-result.js';
 import type { AccountInfo } from './account.js';
+import type { ProviderName } from './authority/profiles.js';
 import { ConfigurationError } from './errors.js';
 import { DpopState } from './dpop/dpop-state.js';
 import {
@@ -234,6 +235,11 @@ export class PublicClientApplication {
   /** The normalised authority this client signs in to. */
   get authority(): string {
     return this.#config.authority;
+  }
+
+  /** The provider profile this client uses: `auth.provider`, else the one inferred from the authority. */
+  get provider(): ProviderName {
+    return this.#config.profile.name;
   }
 
   /**

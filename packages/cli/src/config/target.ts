@@ -1,4 +1,4 @@
-import { UsageError } from '../errors.js';
+import { NoClientIdError, UsageError } from '../errors.js';
 import type { ConfigFile, Profile } from './config-file.js';
 
 /** The provider profiles of `@devicelogin/client` (kept here so resolving needs no import). */
@@ -121,7 +121,8 @@ function withTenant(authority: string | undefined, provider: Provider | undefine
  * Resolves the app to sign in to. Precedence: flags, then `DEVICELOGIN_*` variables, then the
  * profile (`--profile`, `DEVICELOGIN_PROFILE`, else the config's `default-profile` unless
  * `--authority`, `--client-id` or `--provider` describe an app on the command line).
- * @throws {UsageError} unknown profile or provider, no client id, no authority where one is needed.
+ * @throws {UsageError} unknown profile or provider, no authority where one is needed, an invalid value.
+ * @throws {NoClientIdError} no client id.
  */
 export function resolveTarget(flags: TargetFlags, env: Env, config: ConfigFile): Target {
   const [profileName, profile] = chooseProfile(flags, env, config);
@@ -143,7 +144,7 @@ export function resolveTarget(flags: TargetFlags, env: Env, config: ConfigFile):
   }
   const clientId = pick(flags.clientId, 'DEVICELOGIN_CLIENT_ID', 'client-id');
   if (clientId === undefined) {
-    throw new UsageError(
+    throw new NoClientIdError(
       'No client id: which app registration should sign you in?',
       'Pass --client-id <id> (with --authority or --provider), or use a profile: devicelogin config set --profile work client-id <id>',
     );

@@ -81,10 +81,10 @@ describe('logout', () => {
     const test = testContext(fixture.home);
     expect(await main(['logout'], test.context)).toBe(EXIT.ok);
     // No app configured (no flags, variables or profile): nothing to revoke with, local only.
-    expect(test.io.stderrText()).toMatch(
-      new RegExp(
-        `^Signed out ${USER.username} on 127\\.0\\.0\\.1:\\d+ \\(not revoked: no app is configured to revoke with`,
-      ),
+    expect(test.io.stderrText()).toBe(
+      `Signed out ${USER.username} on ${new URL(fixture.server.url).host} (on this machine only).\n` +
+        'note: not revoked at the provider: no app is configured to revoke with; name it with --profile, or --client-id and --authority. ' +
+        'Issued tokens stay valid until they expire.\n',
     );
     const token = testContext(fixture.home);
     expect(await main(['token', ...targetArgs(fixture.server)], token.context)).toBe(EXIT.interactionRequired);
@@ -99,6 +99,27 @@ describe('logout', () => {
     const accounts = testContext(fixture.home);
     await main(['accounts', '--json'], accounts.context);
     expect(JSON.parse(accounts.io.stdoutText())).toEqual([]);
+  });
+
+  it('an invalid DEVICELOGIN_* variable is exit 2 like an invalid flag, and nothing is signed out (one account or --all)', async () => {
+    await restoreCache(fixture.home, fixture.cache);
+    const invalid = [
+      [{ DEVICELOGIN_PROFILE: 'nope' }, 'error: No profile named "nope".\n'],
+      [{ DEVICELOGIN_PROVIDER: 'bogus' }, 'error: Unknown provider "bogus".\n'],
+      [{ DEVICELOGIN_AUTHORITY: 'not a url' }, 'error: --authority "not a url" is not an absolute URL.\n'],
+    ] as const;
+    for (const [env, error] of invalid) {
+      for (const args of [['logout'], ['logout', '--all']]) {
+        const test = testContext(fixture.home, { env });
+        expect(await main(args, test.context), `${args.join(' ')} ${JSON.stringify(env)}`).toBe(EXIT.usage);
+        expect(test.io.stderrText().startsWith(error), test.io.stderrText()).toBe(true);
+        expect(test.io.stderrText()).not.toContain('Signed out');
+      }
+    }
+    await expect(stat(fixture.home.cachePath)).resolves.toBeDefined();
+    const accounts = testContext(fixture.home);
+    await main(['accounts', '--json'], accounts.context);
+    expect(JSON.parse(accounts.io.stdoutText())).toEqual([expect.objectContaining({ username: USER.username })]);
   });
 
   it('--all deletes the cache file', async () => {

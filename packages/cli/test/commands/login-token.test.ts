@@ -7,7 +7,9 @@ import { loginCommand } from '../../src/commands/login/login.js';
 import { tokenCommand } from '../../src/commands/token/token.js';
 import { EXIT } from '../../src/exit-codes.js';
 import { cliHome, testContext, type CliHome } from '../support/cli-env.js';
-import { startCliServer, targetArgs, USER, USER_CODE, type TestServer } from '../support/cli-server.js';
+import { signInScopes } from '../../src/commands/login/default-scopes.js';
+import { startTestServer } from '../../../server/test/support/test-server.js';
+import { CLIENT_ID, startCliServer, targetArgs, USER, USER_CODE, type TestServer } from '../support/cli-server.js';
 
 let server: TestServer;
 let home: CliHome;
@@ -222,5 +224,64 @@ describe('token', () => {
     await server.signInAndApprove(code!);
     expect(await exit).toBe(EXIT.ok);
     expect(test.io.stdoutText()).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+\n$/);
+  });
+});
+
+describe('no scopes configured on a generic provider', () => {
+  it('signInScopes: openid profile offline_access for generic only; configured scopes win', () => {
+    expect(signInScopes([], 'generic')).toEqual(['openid', 'profile', 'offline_access']);
+    expect(signInScopes(['api://demo/read'], 'generic')).toEqual(['api://demo/read']);
+    for (const provider of ['entra', 'entra-v1', 'github', 'google', 'okta']) {
+      expect(signInScopes([], provider), provider).toEqual([]);
+    }
+  });
+
+  it("token's hint names a login that works: it asks for openid profile offline_access, then token finds it", async () => {
+    const app = ['--authority', `${server.url}/contoso`, '--client-id', CLIENT_ID];
+    const failed = testContext(home);
+    expect(await main(['token', ...app], failed.context)).toBe(EXIT.interactionRequired);
+    const hint = `Sign in with: devicelogin login --authority ${server.url}/contoso --client-id ${CLIENT_ID}\n`;
+    expect(failed.io.stderrText().endsWith(hint)).toBe(true);
+
+    // Exactly the hint's command line.
+    const test = testContext(home);
+    const exit = main(['login', ...app, '--json'], test.context);
+    const ended = exit.then((status) => Promise.reject(new Error(`login ended (${status}): ${test.io.stderrText()}`)));
+    const [, code] = await Promise.race([test.io.waitForStderr(USER_CODE), ended]);
+    await server.signInAndApprove(code!);
+    expect(await exit, test.io.stderrText()).toBe(EXIT.ok);
+    expect(test.io.stderrText()).toContain(`Signed in as ${USER.username} (contoso)\n`);
+    const signedIn = JSON.parse(test.io.stdoutText().trim().split('\n').at(-1)!) as { scopes: string[] };
+    expect([...signedIn.scopes].sort()).toEqual(['offline_access', 'openid', 'profile']);
+
+    const token = testContext(home);
+    expect(await main(['token', ...app, '--json'], token.context)).toBe(EXIT.ok);
+    expect(JSON.parse(token.io.stdoutText())).toMatchObject({ from_cache: true, account: { username: USER.username } });
+  });
+
+  it('a server refusing the scopes (invalid_scope): exit 1, with a hint to pass --scopes', async () => {
+    const strict = await startTestServer({
+      pollIntervalSeconds: 1,
+      clients: [{ clientId: CLIENT_ID, name: 'Contoso CLI', allowedScopes: ['api://demo/read'] }],
+    });
+    try {
+      const test = testContext(home);
+      const args = [
+        '--authority',
+        `${strict.url}/contoso`,
+        '--client-id',
+        CLIENT_ID,
+        '--scopes',
+        'openid api://other/write',
+      ];
+      expect(await main(['login', ...args], test.context)).toBe(EXIT.error);
+      expect(test.io.stderrText()).toBe(
+        "error: The server answered invalid_scope: The scope 'api://other/write' is not allowed for this application.\n" +
+          'Pass the scopes this app may request: --scopes "openid profile offline_access <API scopes>" ' +
+          '(or in the profile: devicelogin config set --profile P scopes "…").\n',
+      );
+    } finally {
+      await strict.close();
+    }
   });
 });

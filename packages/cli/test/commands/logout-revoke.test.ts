@@ -8,6 +8,8 @@ import { describe, expect, it } from 'vitest';
 import { assertNoSecretsIn } from '@devicelogin/test-utils';
 import { userCodeHash } from '../../../server/src/crypto.js';
 import { postForm, startTestServer } from '../../../server/test/support/test-server.js';
+import type { AccountInfo, SignOutOptions, SignOutResult } from '@devicelogin/client';
+import { loadClientModule, type ClientModule } from '../../src/context.js';
 import { main } from '../../src/main.js';
 import { EXIT } from '../../src/exit-codes.js';
 import { useSignedInFixture } from '../support/signed-in-fixture.js';
@@ -63,6 +65,24 @@ const redeem = (server: TestServer, refreshToken: string) =>
     client_id: CLIENT_ID,
     refresh_token: refreshToken,
   });
+
+/**
+ * The client module with a `signOut` that throws a (real) `CacheLockTimeoutError` for the first
+ * account it is asked to sign out, whose username goes to `failing`; the others sign out as usual.
+ */
+function clientFailingFirstSignOut(home: CliHome, failing: string[]): () => Promise<ClientModule> {
+  return async () => {
+    const client = await loadClientModule();
+    class FailingOnce extends client.PublicClientApplication {
+      override signOut(account: AccountInfo, options?: SignOutOptions): Promise<SignOutResult> {
+        if (failing.length > 0) return super.signOut(account, options);
+        failing.push(account.username);
+        return Promise.reject(new client.CacheLockTimeoutError(`${home.cachePath}.lock`, 10_000));
+      }
+    }
+    return { ...client, PublicClientApplication: FailingOnce };
+  };
+}
 
 /** The account lines `devicelogin accounts --json` prints for `home`. */
 async function accounts(home: CliHome): Promise<unknown[]> {
@@ -121,6 +141,40 @@ describe('logout revokes at the provider', () => {
       for (const token of secrets.refreshTokens) {
         expect((await redeem(server, token)).body['error']).toBe('invalid_grant');
       }
+      await expect(stat(home.cachePath)).rejects.toThrow(/ENOENT/);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('--all: one account whose sign-out throws (cache lock timeout) does not stop the others; exit 9, file deleted', async () => {
+    const server = await startTestServer({ pollIntervalSeconds: 1, users: [USER, SECOND] });
+    try {
+      const { home } = fixture;
+      await login(server, home, USER.username);
+      await login(server, home, SECOND.username);
+      const secrets = await cacheSecrets(home);
+      const test = testContext(home);
+      const failing: string[] = [];
+      const context = { ...test.context, loadClient: clientFailingFirstSignOut(home, failing) };
+      expect(await main(['logout', '--all', ...targetArgs(server)], context)).toBe(EXIT.revocationFailed);
+      expect(failing).toHaveLength(1);
+      const [failed] = failing;
+      const other = failed === USER.username ? SECOND.username : USER.username;
+      const host = new URL(server.url).host;
+      const stderr = test.io.stderrText();
+      expect(stderr).toContain(
+        `warning: signing out ${failed} on ${host} failed: The token cache is locked by another process (${home.cachePath}.lock); ` +
+          'gave up after 10000 ms. If no other devicelogin process is running, the lock is stale and will be recovered once it is old enough. ' +
+          'It is removed with the token cache file, but its tokens may not have been revoked at the provider: they may stay valid until they expire.\n',
+      );
+      expect(stderr).toContain(`Signed out ${other} on ${host} (revoked at the provider).\n`);
+      expect(stderr).not.toContain('could not be opened');
+      expect(stderr).toMatch(/Signed out of every account \(deleted .*\)\.\n$/);
+      assertNoSecretsIn(stderr + test.io.stdoutText(), secrets.all);
+      // The other account's refresh token was revoked; the failed one's was never sent.
+      const answers = await Promise.all(secrets.refreshTokens.map((token) => redeem(server, token)));
+      expect(answers.map((answer) => answer.status).sort()).toEqual([200, 400]);
       await expect(stat(home.cachePath)).rejects.toThrow(/ENOENT/);
     } finally {
       await server.close();

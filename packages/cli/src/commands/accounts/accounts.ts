@@ -23,7 +23,8 @@ Examples:
   devicelogin accounts
   devicelogin accounts --json | jq -r '.[].username'
 
-Exit codes: 0 (also when there is none), 6 token storage.`;
+Exit codes: 0 (also when there is none), 1 other error (e.g. an unreadable config file), 2 usage
+(an invalid config value or DEVICELOGIN_* variable), 6 token storage.`;
 
 /** `devicelogin accounts`. */
 export const accountsCommand: Command<AccountsOptions> = {

@@ -56,7 +56,9 @@ Examples:
   devicelogin api https://graph.microsoft.com/v1.0/me --scopes User.Read
   devicelogin api https://api.example.com/items -X POST -d '{"name":"x"}' -H "X-Trace: 1"
 
-Exit codes: 0 status below 400, 7 status 4xx, 8 status 5xx, 2 usage, 4 sign-in needed, 5 network.`;
+Exit codes: 0 status below 400, 7 status 4xx, 8 status 5xx, 1 the token server refused or answered
+unexpectedly, 2 usage, 3 declined or expired (--interactive), 4 sign-in needed, 5 network,
+6 token storage, 130 Ctrl+C.`;
 
 /** The exit code for an HTTP status. */
 export function exitCodeForStatus(status: number): ExitCode {

@@ -43,7 +43,8 @@ git config (one host):
 Examples:
   printf 'protocol=https\\nhost=dev.azure.com\\n\\n' | git credential fill
 
-Exit codes: 0 answered (or nothing to do), 2 usage, 4 sign-in needed, 5 network.`;
+Exit codes: 0 answered (or nothing to do), 1 the server refused or answered unexpectedly, 2 usage,
+3 declined or expired, 4 sign-in needed, 5 network, 6 token storage, 130 Ctrl+C.`;
 
 /** `devicelogin git-credential` and `git-credential-devicelogin`. */
 export const gitCredentialCommand: Command<GitCredentialOptions> = {

@@ -44,7 +44,8 @@ Examples:
   kubectl get pods            (kubectl runs the plugin)
   devicelogin kubectl-credential --profile aks | jq .status.expirationTimestamp
 
-Exit codes: 0 credential written, 2 usage, 4 sign-in needed, 5 network, 130 Ctrl+C.`;
+Exit codes: 0 credential written, 1 the server refused or answered unexpectedly, 2 usage, 3 declined
+or expired, 4 sign-in needed, 5 network, 6 token storage, 130 Ctrl+C.`;
 
 /** `devicelogin kubectl-credential`. */
 export const kubectlCredentialCommand: Command<KubectlCredentialOptions> = {

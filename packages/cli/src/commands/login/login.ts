@@ -30,6 +30,12 @@ OS keyring, else a 0600 file) for 'devicelogin token'. With --dpop, the sign-in 
 kept with the account in the token cache, and asks for tokens bound to it (DPoP); a provider
 without DPoP support answers with ordinary Bearer tokens.
 
+Scopes: without --scopes (or DEVICELOGIN_SCOPES, or the profile's scopes), a generic OpenID
+Connect provider (an authority the client does not recognise, or --provider generic) is asked
+for "openid profile offline_access": an id_token, so an account to cache, and a refresh token.
+Entra, Okta, Auth0, Keycloak, AD FS and Google add their own defaults to any scopes; GitHub
+gets none.
+
 ${TARGET_HELP}
 
 Options:
@@ -45,7 +51,8 @@ Examples:
   devicelogin login --authority https://id.example.com --client-id cli --dpop
   devicelogin login --json | my-wrapper
 
-Exit codes: 0 signed in, 2 usage, 3 declined or expired, 5 network, 6 token storage, 130 Ctrl+C.`;
+Exit codes: 0 signed in, 1 the server refused (e.g. invalid_scope) or answered unexpectedly, 2 usage,
+3 declined or expired, 5 network, 6 token storage, 130 Ctrl+C.`;
 
 /** `devicelogin login`. */
 export const loginCommand: Command<LoginOptions> = {

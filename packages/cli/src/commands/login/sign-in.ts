@@ -6,6 +6,7 @@ import { styleFor } from '../../render/style.js';
 import { groupUserCode } from '../../render/user-code.js';
 import type { Session } from '../../session.js';
 import { takeStorageNotice } from '../../store/storage.js';
+import { signInScopes } from './default-scopes.js';
 
 /** How the device code is shown. */
 export interface SignInDisplay {
@@ -69,7 +70,8 @@ async function showCode(context: CliContext, info: DeviceCodeInfo, display: Sign
 
 /**
  * The device code sign-in of login, `token --interactive`, kubectl-credential and
- * git-credential: shows the URL and code on stderr (QR and countdown on a TTY, JSON events on
+ * git-credential: asks for the target's scopes ({@link signInScopes}: defaults on a generic
+ * provider without any), shows the URL and code on stderr (QR and countdown on a TTY, JSON events on
  * stdout with `json`), waits for the user, and tells who signed in (and, the first time, that
  * the tokens went to a plaintext file). Ctrl+C (the context's signal) rejects with `cancelled`;
  * the cache is written only after a successful sign-in.
@@ -87,7 +89,7 @@ export async function signIn(
   let result: AuthenticationResult;
   try {
     result = await session.app.acquireTokenByDeviceCode({
-      scopes: session.target.scopes,
+      scopes: signInScopes(session.target.scopes, session.app.provider),
       extraParameters: session.target.extraParameters,
       ...(extra.claims === undefined ? {} : { claims: extra.claims }),
       signal: context.signal,

@@ -1,13 +1,26 @@
 import { rm } from 'node:fs/promises';
+import type { AccountInfo } from '@devicelogin/client';
 import { accountMatches } from '../../accounts.js';
-import { parseCommandLine, expectPositionals, TARGET_HELP, TARGET_OPTIONS, targetFlagsOf } from '../../args.js';
+import {
+  parseCommandLine,
+  expectPositionals,
+  TARGET_HELP_WITHOUT_SCOPES,
+  TARGET_OPTIONS,
+  targetFlagsOf,
+} from '../../args.js';
 import type { Command } from '../../command.js';
 import type { TargetFlags } from '../../config/target.js';
 import { tokenCachePath } from '../../config/paths.js';
 import type { CliContext } from '../../context.js';
 import { CliError, UsageError } from '../../errors.js';
 import { EXIT, type ExitCode } from '../../exit-codes.js';
-import { hasTargetFlags, openLogoutCache, signOutAndReport, type SignOutReport } from './revocation.js';
+import {
+  openLogoutCache,
+  signOutAndReport,
+  signOutFailure,
+  type LogoutCache,
+  type SignOutReport,
+} from './revocation.js';
 
 /** Options of `devicelogin logout`. */
 export interface LogoutOptions {
@@ -30,17 +43,19 @@ the provider answered. Without options, signs out the only account; with several
 --all revokes every account's tokens, then deletes the token cache file itself (that works even
 when the keyring that encrypts it is gone: nothing is revoked then). Revocation goes through the
 app named by the options below (or DEVICELOGIN_* variables, or the default profile), for the
-accounts of its authority. A provider without a revocation endpoint (Microsoft Entra ID) cannot
-end issued tokens: they stay valid until they expire, as they do with --local. After a
-revocation, access tokens already issued may stay valid until they expire (typically within an
-hour) at APIs that check them offline.
+accounts of its authority; when none names a client id, accounts are signed out here only. A
+provider without a revocation endpoint (Microsoft Entra ID) cannot end issued tokens: they stay
+valid until they expire, as they do with --local. After a revocation, access tokens already
+issued may stay valid until they expire (typically within an hour) at APIs that check them
+offline.
 
 Options:
       --account A         username or home account id (devicelogin accounts)
       --all               every account: revokes, then deletes the cache file
       --local             do not contact the provider: forget the tokens on this machine only
 
-${TARGET_HELP}
+${TARGET_HELP_WITHOUT_SCOPES}
+  (--scopes is accepted, so that the same app options work with every command, and ignored.)
 
 Examples:
   devicelogin logout
@@ -48,32 +63,52 @@ Examples:
   devicelogin logout --all
   devicelogin logout --local
 
-Exit codes: 0 signed out (revoked, or the provider cannot revoke, or --local), 2 usage (several
-accounts, or none named A), 6 token storage, 9 signed out here but a revocation request failed
-(network, an error answer: the tokens may stay valid at the provider), 130 Ctrl+C.`;
+Exit codes: 0 signed out (revoked, or the provider cannot revoke, or --local), 1 other error (e.g.
+an unreadable config file), 2 usage (several accounts, or none named A; an invalid flag, config
+value or DEVICELOGIN_* variable: nothing is signed out), 6 token storage, 9 signed out here but a
+revocation request failed, or --all could not sign one account out (the tokens may stay valid at
+the provider), 130 Ctrl+C.`;
 
 function exitCodeOf(reports: readonly SignOutReport[]): ExitCode {
   if (reports.some((r) => r.failed === 'cancelled')) return EXIT.cancelled;
   return reports.some((r) => r.failed === 'yes') ? EXIT.revocationFailed : EXIT.ok;
 }
 
-/** `--all`: revoke what can be revoked, then delete the cache file (even when it cannot be opened). */
+/** The token cache's accounts for `--all`; undefined (said on stderr) when the cache cannot be opened. */
+async function openForAll(
+  options: LogoutOptions,
+  context: CliContext,
+): Promise<{ cache: LogoutCache; accounts: AccountInfo[] } | undefined> {
+  try {
+    const cache = await openLogoutCache(context, options.target, true);
+    return { cache, accounts: await cache.app.getAccounts() };
+  } catch (error) {
+    // A wrong flag, variable or config value stops the command before anything is removed.
+    if (error instanceof UsageError) throw error;
+    const reason = error instanceof Error ? error.message.replace(/\.$/, '') : String(error);
+    context.io.stderr.write(
+      `warning: the token cache could not be opened (${reason}): revocation was not possible; issued tokens stay valid until they expire.\n`,
+    );
+    return undefined;
+  }
+}
+
+/**
+ * `--all`: revoke what can be revoked, account by account (one that fails does not stop the
+ * others), then delete the cache file (even when it cannot be opened).
+ */
 async function logoutAll(options: LogoutOptions, context: CliContext): Promise<ExitCode> {
   const { stderr } = context.io;
   const path = tokenCachePath(context.env, context.homeDir);
   const reports: SignOutReport[] = [];
-  if (options.revoke) {
-    try {
-      const cache = await openLogoutCache(context, options.target, true);
-      for (const account of await cache.app.getAccounts()) {
-        reports.push(await signOutAndReport(context, cache, account, true));
+  const opened = options.revoke ? await openForAll(options, context) : undefined;
+  if (opened !== undefined) {
+    for (const account of opened.accounts) {
+      try {
+        reports.push(await signOutAndReport(context, opened.cache, account, true));
+      } catch (error) {
+        reports.push(signOutFailure(context, account, error));
       }
-    } catch (error) {
-      if (error instanceof UsageError && hasTargetFlags(options.target)) throw error;
-      const reason = error instanceof Error ? error.message.replace(/\.$/, '') : String(error);
-      stderr.write(
-        `warning: the token cache could not be opened (${reason}): revocation was not possible; issued tokens stay valid until they expire.\n`,
-      );
     }
   }
   try {

@@ -2,7 +2,7 @@ import type { AccountInfo, PublicClientApplication, SignOutResult } from '@devic
 import { sameEnvironment } from '../../accounts.js';
 import type { TargetFlags } from '../../config/target.js';
 import type { CliContext } from '../../context.js';
-import { UsageError } from '../../errors.js';
+import { NoClientIdError } from '../../errors.js';
 import { openSession } from '../../session.js';
 import { openCache } from '../../store/cache-session.js';
 import { printable } from '../../render/printable.js';
@@ -17,19 +17,22 @@ export interface LogoutCache {
 
 const STAY_VALID = 'issued tokens stay valid until they expire';
 
-/** Why an account's tokens were not sent for revocation although `--local` was not given. */
-const NO_APP = 'no app is configured to revoke with (name it with --profile, or --client-id and --authority)';
+/** The note after an account signed out without `--local` when no app is configured to revoke with. */
+const NO_APP_NOTE =
+  'note: not revoked at the provider: no app is configured to revoke with; name it with --profile, or --client-id and --authority. ' +
+  'Issued tokens stay valid until they expire.';
 
 /** True when the command line names an app (then a mistake in it stops the command). */
-export function hasTargetFlags(flags: TargetFlags): boolean {
+function hasTargetFlags(flags: TargetFlags): boolean {
   return [flags.profile, flags.authority, flags.clientId, flags.provider, flags.tenant].some((v) => v !== undefined);
 }
 
 /**
  * Opens the token cache for `logout`. With `revoke`, through the app the flags, `DEVICELOGIN_*`
- * variables or the default profile name (as `token` does); when none is configured and no flag
- * names one, through a placeholder app (sign-out is then local only).
- * @throws {UsageError} the flags name an app that cannot be resolved (nothing is signed out).
+ * variables or the default profile name (as `token` does); when none is configured (no client
+ * id) and no flag names one, through a placeholder app (sign-out is then local only).
+ * @throws {UsageError} the flags name an app that cannot be resolved, or a `DEVICELOGIN_*`
+ * variable, the profile or the config is invalid (nothing is signed out).
  */
 export async function openLogoutCache(context: CliContext, target: TargetFlags, revoke: boolean): Promise<LogoutCache> {
   if (revoke) {
@@ -37,7 +40,7 @@ export async function openLogoutCache(context: CliContext, target: TargetFlags, 
       const session = await openSession(context, target, { write: false });
       return { app: session.app, revocationHost: new URL(session.app.authority).host };
     } catch (error) {
-      if (!(error instanceof UsageError) || hasTargetFlags(target)) throw error;
+      if (!(error instanceof NoClientIdError) || hasTargetFlags(target)) throw error;
     }
   }
   return { app: (await openCache(context)).app, revocationHost: undefined };
@@ -68,16 +71,19 @@ export async function signOutAndReport(
   const result = await cache.app.signOut(account, { revoke: sendable, signal: context.signal });
   const elsewhere = `not revoked: signed in at another host than the configured app's ${host ?? ''}; ${STAY_VALID}`;
   const notRevoked = !revoke
-    ? `on this machine only: ${STAY_VALID}`
+    ? `(on this machine only: ${STAY_VALID}).`
     : host === undefined
-      ? `not revoked: ${NO_APP}; ${STAY_VALID}`
-      : elsewhere;
+      ? `(on this machine only).\n${NO_APP_NOTE}`
+      : `(${elsewhere}).`;
   context.io.stderr.write(line(result, notRevoked, elsewhere));
   if (result.revocation.status !== 'failed') return { failed: 'no' };
   return { failed: result.revocation.error.code === 'cancelled' ? 'cancelled' : 'yes' };
 }
 
-/** The line saying what became of `result`; `notRevoked`, `elsewhere`: why nothing was sent. */
+/**
+ * The line saying what became of `result`; `notRevoked` (what follows the name when nothing was
+ * requested), `elsewhere`: why nothing was sent.
+ */
 function line(result: SignOutResult, notRevoked: string, elsewhere: string): string {
   const name = who(result.account);
   const revocation = result.revocation;
@@ -89,7 +95,7 @@ function line(result: SignOutResult, notRevoked: string, elsewhere: string): str
     case 'no_refresh_token':
       return `Signed out ${name} (no refresh token of this app to revoke: ${STAY_VALID}).\n`;
     case 'not_requested':
-      return `Signed out ${name} (${notRevoked}).\n`;
+      return `Signed out ${name} ${notRevoked}\n`;
     case 'other_authority': // the client's own check; the host check above normally comes first
       return `Signed out ${name} (${elsewhere}).\n`;
     case 'failed':
@@ -99,4 +105,18 @@ function line(result: SignOutResult, notRevoked: string, elsewhere: string): str
         `The tokens may stay valid there until they expire.\n`
       );
   }
+}
+
+/**
+ * For `--all`, when signing `account` out threw (its cache entry could not be read or written: a
+ * lock held too long, an I/O error): says so on stderr. The account goes with the cache file, but
+ * its revocation may not have happened: counted as failed (exit 9), or cancelled after Ctrl+C.
+ */
+export function signOutFailure(context: CliContext, account: AccountInfo, error: unknown): SignOutReport {
+  const reason = error instanceof Error ? printable(error.message).replace(/\.$/, '') : String(error);
+  context.io.stderr.write(
+    `warning: signing out ${who(account)} failed: ${reason}. ` +
+      'It is removed with the token cache file, but its tokens may not have been revoked at the provider: they may stay valid until they expire.\n',
+  );
+  return { failed: context.signal.aborted ? 'cancelled' : 'yes' };
 }

@@ -30,7 +30,8 @@ Examples:
   devicelogin status
   devicelogin status --json | jq '.accounts | length'
 
-Exit codes: 0 at least one account, 4 none signed in, 6 token storage.`;
+Exit codes: 0 at least one account, 1 other error (e.g. an unreadable config file), 2 usage (an
+invalid config value or DEVICELOGIN_* variable), 4 none signed in, 6 token storage.`;
 
 const STORAGE_TEXT: Record<StorageKind, string> = {
   keyring: 'encrypted file, key in the OS keyring',

@@ -45,7 +45,8 @@ Examples:
   devicelogin token --scopes api://demo/read --json | jq -r .expires_on
   devicelogin token --interactive --provider github --client-id Iv1.0123456789abcdef
 
-Exit codes: 0 token printed, 2 usage, 4 sign-in needed, 5 network, 6 token storage, 130 Ctrl+C.`;
+Exit codes: 0 token printed, 1 the server refused or answered unexpectedly, 2 usage, 3 declined or
+expired (--interactive), 4 sign-in needed, 5 network, 6 token storage, 130 Ctrl+C.`;
 
 /** `devicelogin token`. */
 export const tokenCommand: Command<TokenOptions> = {
