@@ -10,8 +10,7 @@ const MICROSOFT_ALIASES = new Set([
   'sts.windows.net',
 ]);
 
-/** True when two hosts are one environment (equal, or both Microsoft public-cloud aliases). */
-export function sameEnvironment(a: string, b: string): boolean {
+function sameEnvironment(a: string, b: string): boolean {
   const x = a.toLowerCase();
   const y = b.toLowerCase();
   return x === y || (MICROSOFT_ALIASES.has(x) && MICROSOFT_ALIASES.has(y));

@@ -1,5 +1,4 @@
 import type { AccountInfo, PublicClientApplication, SignOutResult } from '@devicelogin/client';
-import { sameEnvironment } from '../../accounts.js';
 import type { TargetFlags } from '../../config/target.js';
 import type { CliContext } from '../../context.js';
 import { NoClientIdError } from '../../errors.js';
@@ -57,8 +56,8 @@ export interface SignOutReport {
 }
 
 /**
- * Signs one account out (revoking through the configured app when the account is of its
- * authority, unless `revoke` is false) and says on stderr what happened.
+ * Signs one account out (revoking through the configured app unless `revoke` is false; the client
+ * itself sends nothing for an account of another authority) and says on stderr what happened.
  */
 export async function signOutAndReport(
   context: CliContext,
@@ -67,24 +66,17 @@ export async function signOutAndReport(
   revoke: boolean,
 ): Promise<SignOutReport> {
   const host = cache.revocationHost;
-  const sendable = revoke && host !== undefined && sameEnvironment(account.environment, host);
-  const result = await cache.app.signOut(account, { revoke: sendable, signal: context.signal });
-  const elsewhere = `not revoked: signed in at another host than the configured app's ${host ?? ''}; ${STAY_VALID}`;
-  const notRevoked = !revoke
-    ? `(on this machine only: ${STAY_VALID}).`
-    : host === undefined
-      ? `(on this machine only).\n${NO_APP_NOTE}`
-      : `(${elsewhere}).`;
-  context.io.stderr.write(line(result, notRevoked, elsewhere));
+  const result = await cache.app.signOut(account, { revoke: revoke && host !== undefined, signal: context.signal });
+  context.io.stderr.write(line(result, revoke, host));
   if (result.revocation.status !== 'failed') return { failed: 'no' };
   return { failed: result.revocation.error.code === 'cancelled' ? 'cancelled' : 'yes' };
 }
 
 /**
- * The line saying what became of `result`; `notRevoked` (what follows the name when nothing was
- * requested), `elsewhere`: why nothing was sent.
+ * The line saying what became of `result`; `revoke`: revocation was asked for (no `--local`),
+ * `host`: the configured app's authority host (undefined: no app to revoke with).
  */
-function line(result: SignOutResult, notRevoked: string, elsewhere: string): string {
+function line(result: SignOutResult, revoke: boolean, host: string | undefined): string {
   const name = who(result.account);
   const revocation = result.revocation;
   switch (revocation.status) {
@@ -95,9 +87,11 @@ function line(result: SignOutResult, notRevoked: string, elsewhere: string): str
     case 'no_refresh_token':
       return `Signed out ${name} (no refresh token of this app to revoke: ${STAY_VALID}).\n`;
     case 'not_requested':
-      return `Signed out ${name} ${notRevoked}\n`;
-    case 'other_authority': // the client's own check; the host check above normally comes first
-      return `Signed out ${name} (${elsewhere}).\n`;
+      return revoke
+        ? `Signed out ${name} (on this machine only).\n${NO_APP_NOTE}\n`
+        : `Signed out ${name} (on this machine only: ${STAY_VALID}).\n`;
+    case 'other_authority':
+      return `Signed out ${name} (not revoked: signed in at another host than the configured app's ${host ?? ''}; ${STAY_VALID}).\n`;
     case 'failed':
       return (
         `Signed out ${name} on this machine only.\n` +
