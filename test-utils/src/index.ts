@@ -7,3 +7,4 @@ export { startProxy, type TestProxy } from './proxy.js';
 export { launchChromium, CHROMIUM_ARGS, CHROMIUM_PATH, type TestBrowser } from './chromium.js';
 export { freshPostgresDatabase, POSTGRES_MAINTENANCE_URL, type TestDatabase } from './postgres.js';
 export { startTcpRelay, type TcpRelay } from './tcp-relay.js';
+export { freePort } from './free-port.js';

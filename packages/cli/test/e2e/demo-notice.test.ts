@@ -8,8 +8,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, tempDir, type TestBrowser } from '@devicelogin/test-utils';
-import { freePort } from '../../../server/test/support/test-server.js';
+import { freePort, launchChromium, tempDir, type TestBrowser } from '@devicelogin/test-utils';
 import { approveInChromium } from '../support/approve-in-chromium.js';
 
 const DEMO = fileURLToPath(new URL('../../../../scripts/demo.mjs', import.meta.url));

@@ -16,8 +16,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, tempDir, type TestBrowser } from '@devicelogin/test-utils';
-import { freePort } from '../../../server/test/support/test-server.js';
+import { freePort, launchChromium, tempDir, type TestBrowser } from '@devicelogin/test-utils';
 import { approveInChromium } from '../support/approve-in-chromium.js';
 
 const REPOSITORY = fileURLToPath(new URL('../../../../', import.meta.url));

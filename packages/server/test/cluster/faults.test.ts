@@ -9,8 +9,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client } from 'pg';
 import { NetworkError } from '@devicelogin/client';
-import { freshPostgresDatabase, startTcpRelay, type TcpRelay, type TestDatabase } from '@devicelogin/test-utils';
-import { freePort } from '../support/test-server.js';
+import {
+  freePort,
+  freshPostgresDatabase,
+  startTcpRelay,
+  type TcpRelay,
+  type TestDatabase,
+} from '@devicelogin/test-utils';
 import { startCluster, type Cluster } from './support/cluster.js';
 import { approveThroughPages, startPolling } from './support/device-sign-in.js';
 import { waitUntil } from './support/haproxy.js';

@@ -10,10 +10,10 @@ import { Writable } from 'node:stream';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp, openSqliteStore, type BuiltApp } from '@devicelogin/server';
-import { fakeClock } from '@devicelogin/test-utils';
+import { fakeClock, freePort } from '@devicelogin/test-utils';
 import { BrowserSession } from '../support/browser-session.js';
 import { reachConsent } from '../support/page-steps.js';
-import { CLIENT_ID, USER, freePort } from '../support/test-server.js';
+import { CLIENT_ID, USER } from '../support/test-server.js';
 import { SECRET_MARKER, body, headers, query } from './arbitraries.js';
 
 const RUNS = Number(process.env['FUZZ_RUNS'] ?? 1_000);

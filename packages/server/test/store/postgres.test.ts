@@ -3,8 +3,7 @@
  * what is PostgreSQL's own: migrations under the advisory lock, and outages surfacing as
  * StoreUnavailableError with the pool recovering by itself.
  */
-import { createServer, type AddressInfo } from 'node:net';
-import { startTcpRelay } from '@devicelogin/test-utils';
+import { freePort, startTcpRelay } from '@devicelogin/test-utils';
 import { afterEach, describe, expect, it } from 'vitest';
 import { StoreUnavailableError } from '../../src/store/errors.js';
 import { PgDatabase } from '../../src/store/postgres/database.js';
@@ -32,15 +31,6 @@ runStoreContract('PostgreSQL', async () => {
     },
   };
 });
-
-/** A 127.0.0.1 port nothing listens on. */
-async function deadPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 describe('PostgreSQL store: schema and outages', () => {
   const toDispose: (() => Promise<void>)[] = [];
@@ -114,7 +104,7 @@ describe('PostgreSQL store: schema and outages', () => {
   });
 
   it('an unreachable database: open rejects with StoreUnavailableError, without the password', async () => {
-    const port = await deadPort();
+    const port = await freePort();
     const attempt = openPostgresStore({ connectionString: `postgres://devicelogin:s3cret-pw@127.0.0.1:${port}/x` });
     const error: unknown = await attempt.catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(StoreUnavailableError);

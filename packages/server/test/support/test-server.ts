@@ -1,6 +1,4 @@
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
-import { fakeClock, type FakeClock } from '@devicelogin/test-utils';
+import { fakeClock, freePort, type FakeClock } from '@devicelogin/test-utils';
 import {
   buildApp,
   openSqliteStore,
@@ -12,15 +10,6 @@ import {
 import { userCodeHash } from '../../src/crypto.js';
 import { BrowserSession, type PageResponse } from './browser-session.js';
 import { PageStepError, decide, reachConsent, type TotpStep } from './page-steps.js';
-
-/** A free TCP port on 127.0.0.1 (the server's public URL must be known before it is built). */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 export const CLIENT_ID = 'cli-app';
 export const USER = {

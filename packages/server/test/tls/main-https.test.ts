@@ -3,8 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { tempDir } from '@devicelogin/test-utils';
-import { freePort } from '../support/test-server.js';
+import { freePort, tempDir } from '@devicelogin/test-utils';
 import { httpsGet } from './https-get.js';
 
 // The built entry point (`npm run build` first, like every test importing @devicelogin/server).

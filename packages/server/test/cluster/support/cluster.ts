@@ -9,8 +9,8 @@
 import { randomBytes } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { tempDir } from '@devicelogin/test-utils';
-import { CLIENT_ID, USER, freePort } from '../../support/test-server.js';
+import { freePort, tempDir } from '@devicelogin/test-utils';
+import { CLIENT_ID, USER } from '../../support/test-server.js';
 import { startHaproxy, type LoadBalancer } from './haproxy.js';
 import { startServerProcess, type ServerProcess } from './server-process.js';
 
