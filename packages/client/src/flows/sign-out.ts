@@ -7,7 +7,7 @@ import type { ResolvedConfig } from '../config.js';
 import { storedKeyOf } from '../dpop/account-key.js';
 import type { DpopState } from '../dpop/dpop-state.js';
 import type { DpopKey } from '../dpop/key.js';
-import { CancelledError, ConfigurationError, TimeoutError, isClientError, type ClientError } from '../errors.js';
+import { ConfigurationError, isClientError, type ClientError } from '../errors.js';
 import { runOperation, type OperationContext, type OperationOptions } from './operation.js';
 import { revokeRefreshToken } from './revoke.js';
 import { findAccount } from './silent.js';
@@ -100,16 +100,6 @@ async function accountKey(deps: SignOutDependencies, account: AccountInfo): Prom
   }
 }
 
-/** A failure of the revocation as a typed error (an abort becomes Cancelled or Timeout). */
-function asClientError(error: unknown, context: OperationContext | undefined): ClientError | undefined {
-  if (isClientError(error)) return error;
-  if (context?.signal.aborted) {
-    const reason: unknown = context.signal.reason;
-    return reason instanceof TimeoutError ? reason : new CancelledError(reason);
-  }
-  return undefined;
-}
-
 /**
  * Revokes the account's refresh tokens (from the synced cache) at the provider's revocation
  * endpoint (RFC 7009), one request each. A typed failure is the `failed` outcome, not a throw.
@@ -121,10 +111,8 @@ async function revokeAccount(
 ): Promise<RevocationOutcome> {
   if (!ofAuthority(account.environment, deps.config.authority)) return { status: 'other_authority' };
   const tokens = revocableRefreshTokens(deps, account);
-  let operation: OperationContext | undefined;
   try {
     return await runOperation(deps.config.clock, options, async (context): Promise<RevocationOutcome> => {
-      operation = context;
       const endpoint = (await deps.endpoints(context)).revocation;
       if (endpoint === undefined) return { status: 'no_endpoint' };
       if (tokens.length === 0) return { status: 'no_refresh_token' };
@@ -142,10 +130,10 @@ async function revokeAccount(
       return { status: 'revoked', endpoint: `${url.origin}${url.pathname}` };
     });
   } catch (error) {
-    const typed = asClientError(error, operation);
-    if (typed === undefined) throw error;
-    deps.config.log('warn', `Revocation failed (${typed.code})`);
-    return { status: 'failed', error: typed };
+    // runOperation has already turned an abort into CancelledError or TimeoutError.
+    if (!isClientError(error)) throw error;
+    deps.config.log('warn', `Revocation failed (${error.code})`);
+    return { status: 'failed', error };
   }
 }
 
